@@ -1,0 +1,78 @@
+import { isSelectorless } from '../src/graph.js';
+import { portsOfEndpoints, portsOfService } from '../src/ports.js';
+import { defineRule } from '../src/rule.js';
+import { closestName, quoteList } from '../src/suggest.js';
+
+export default defineRule({
+  id: 'endpoints-port-match',
+  level: 'error',
+  summary: 'Endpoints and EndpointSlice port names match their Service ports, and the numbers agree',
+  help:
+    "kube-proxy and Prometheus pair a Service port with an Endpoints port by name: a port named differently (or left " +
+    "unnamed while the Service's port has a name) carries no traffic and yields no target, so the federation target " +
+    'shows DOWN or is missing. Give each Endpoints/EndpointSlice port the name of a Service port, list every port of a ' +
+    "selectorless Service, and use the Service's targetPort (or its port, when targetPort is absent) as the number.",
+  check({ graph, report }) {
+    const endpointObjects = [...graph.all('Endpoints'), ...graph.all('EndpointSlice')];
+    for (const endpoints of endpointObjects) {
+      const service = graph.serviceOf(endpoints);
+      if (!service) continue;
+      const servicePorts = portsOfService(service);
+      const serviceNames = servicePorts.map((port) => port.name);
+      const what = `${endpoints.kind} "${endpoints.name}"`;
+      for (const entry of portsOfEndpoints(endpoints)) {
+        const match = servicePorts.find((port) => port.name === entry.name);
+        const related = [{ resource: service, pointer: '/spec/ports', message: `ports of Service "${service.name}"` }];
+        if (!match) {
+          const named = serviceNames.filter((name) => name !== '');
+          let message: string;
+          if (entry.name === '') {
+            message =
+              named.length === 1
+                ? `${what} has an unnamed port but the port of Service "${service.name}" is named "${named[0]}"; name this port "${named[0]}"`
+                : `${what} has an unnamed port but Service "${service.name}" has ${servicePorts.length} ports; name it after one of them (${quoteList(named)})`;
+          } else if (servicePorts.length === 0) {
+            message = `${what} port "${entry.name}" has no counterpart: Service "${service.name}" declares no ports; add a port named "${entry.name}" to the Service`;
+          } else {
+            const suggestion = named.length === 1 ? named[0] : closestName(entry.name, named);
+            message = `${what} port "${entry.name}" is not a port name of Service "${service.name}" (${quoteList(named)})${suggestion ? `; rename it to "${suggestion}"` : ''}`;
+          }
+          report({ resource: endpoints, pointer: entry.name === '' ? entry.pointer : `${entry.pointer}/name`, message, related });
+          continue;
+        }
+        const expected = typeof match.targetPort === 'number' ? match.targetPort : match.targetPort === undefined ? match.port : undefined;
+        if (typeof expected === 'number' && typeof entry.port === 'number' && entry.port !== expected) {
+          const source = typeof match.targetPort === 'number' ? 'targetPort' : 'port';
+          report({
+            resource: endpoints,
+            pointer: `${entry.pointer}/port`,
+            level: 'warning',
+            message: `${what} port "${entry.name || '(unnamed)'}" is ${entry.port} but Service "${service.name}" has ${source} ${expected} for it; use the same number on both sides`,
+            related: [{ resource: service, pointer: match.pointer, message: `Service "${service.name}" port "${match.name}"` }],
+          });
+        }
+      }
+    }
+
+    // A selectorless Service gets nothing from the endpoints controller: every port must be listed by hand.
+    for (const service of graph.all('Service')) {
+      if (!isSelectorless(service)) continue;
+      const endpoints = graph.endpointsOf(service);
+      const slices = graph.slicesOf(service);
+      const sources = endpoints ? [endpoints, ...slices] : slices;
+      if (sources.length === 0) continue;
+      const listed = new Set(sources.flatMap((source) => portsOfEndpoints(source).map((entry) => entry.name)));
+      const first = sources[0]!;
+      for (const port of portsOfService(service)) {
+        if (listed.has(port.name)) continue;
+        const label = port.name === '' ? 'its unnamed port' : `port "${port.name}"`;
+        report({
+          resource: service,
+          pointer: port.name === '' ? port.pointer : `${port.pointer}/name`,
+          message: `Service "${service.name}" has no selector, and ${label} is missing from ${first.kind} "${first.name}"; add a port${port.name ? ` named "${port.name}"` : ''} with the target's port number there`,
+          related: sources.map((source) => ({ resource: source, pointer: '/metadata/name', message: `${source.kind} "${source.name}"` })),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,51 @@
+import { isSelectorless } from '../src/graph.js';
+import { portsOfEndpoints, portsOfService } from '../src/ports.js';
+import { defineRule } from '../src/rule.js';
+import { closestName, quoteList } from '../src/suggest.js';
+
+export default defineRule({
+  id: 'monitor-port-exists',
+  level: 'error',
+  summary: "A ServiceMonitor endpoint's port names a port of every Service it selects (and of its Endpoints)",
+  help:
+    "A ServiceMonitor endpoint's `port` is a port *name*, matched against the Service's ports and, through them, the " +
+    "Endpoints ports. A name that a selected Service lacks yields no target for that Service. For a Service without a " +
+    'selector the hand-written Endpoints object must carry the same port name too. Use the port name exactly as the ' +
+    'Service declares it (not the number), or name the Service port.',
+  check({ graph, report }) {
+    for (const endpoint of graph.monitorEndpoints()) {
+      const portName = endpoint.spec.port;
+      if (typeof portName !== 'string' || portName === '') continue;
+      const pointer = `${endpoint.pointer}/port`;
+      const monitorName = endpoint.monitor.name;
+      for (const service of graph.selectedServices(endpoint.monitor)) {
+        const names = portsOfService(service).map((port) => port.name).filter((name) => name !== '');
+        if (!names.includes(portName)) {
+          const suggestion = names.length === 1 ? names[0] : closestName(portName, names);
+          report({
+            resource: endpoint.monitor,
+            pointer,
+            message:
+              names.length === 0
+                ? `ServiceMonitor "${monitorName}" scrapes port "${portName}" but Service "${service.name}" has no named ports; name the Service port "${portName}"`
+                : `ServiceMonitor "${monitorName}" scrapes port "${portName}", which is not a port name of Service "${service.name}" (${quoteList(names)})${suggestion ? `; use "${suggestion}"` : ''}`,
+            related: [{ resource: service, pointer: '/spec/ports', message: `ports of Service "${service.name}"` }],
+          });
+          continue;
+        }
+        if (!isSelectorless(service)) continue;
+        const sources = [graph.endpointsOf(service), ...graph.slicesOf(service)].filter((source) => source !== undefined);
+        for (const source of sources) {
+          const sourceNames = portsOfEndpoints(source).map((entry) => entry.name);
+          if (sourceNames.includes(portName)) continue;
+          report({
+            resource: endpoint.monitor,
+            pointer,
+            message: `ServiceMonitor "${monitorName}" scrapes port "${portName}" of Service "${service.name}", but ${source.kind} "${source.name}" has no port named "${portName}" (it has ${sourceNames.length ? quoteList(sourceNames.map((n) => n || '(unnamed)')) : 'none'}); name its port "${portName}"`,
+            related: [{ resource: source, pointer: '/metadata/name', message: `${source.kind} "${source.name}"` }],
+          });
+        }
+      }
+    }
+  },
+});

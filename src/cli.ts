@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// argv → options → lint() → reporter → exit code. The only module that talks
+// to the terminal: 0 no error-level finding, 1 error-level findings, 2 usage
+// or configuration error (one line on stderr, never a stack trace).
+
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+import { type LintResult, allRules, lint } from './index.js';
+import { TOOL_VERSION } from './meta.js';
+import { formatGithub } from './report/github.js';
+import { formatJson } from './report/json.js';
+import { formatSarif } from './report/sarif.js';
+import { formatStylish } from './report/stylish.js';
+import type { Setting } from './types.js';
+
+const FORMATS = ['stylish', 'sarif', 'json', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+
+const HELP = `Usage: fedlint [options] [path|glob|-]...
+       fedlint rules
+
+Checks Kubernetes YAML that wires Prometheus federation across clusters
+(Service, Endpoints, EndpointSlice, ServiceMonitor, …) and reports what is wrong.
+Paths default to the working directory; directories are searched for *.yaml and
+*.yml (node_modules and .git are skipped); "-" reads standard input.
+
+Options:
+  -f, --format FORMAT        stylish (default), sarif, json or github
+  -o, --output FILE          write the report to FILE instead of standard output
+      --ignore GLOB          skip files and folders matching GLOB (repeatable)
+      --stdin-filename NAME  the name standard input has in reports
+      --namespace NAME       namespace of resources without one (default: default)
+      --cluster-label NAME   label that names the source cluster (default: cluster)
+      --rule ID=LEVEL        set a rule to off, note, warning or error (repeatable)
+  -v, --version              print the version
+  -h, --help                 print this help
+
+Exit status: 0 no error-level finding, 1 error-level findings, 2 usage error.
+Commands:
+  rules                      list every rule with its level and summary
+                             (lint a folder named "rules" as ./rules)`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv);
+  if (values.help) return print(`${HELP}\n`);
+  if (values.version) return print(`${TOOL_VERSION}\n`);
+  if (positionals[0] === 'rules' && positionals.length === 1) return print(formatRuleList());
+
+  const format = (values.format ?? 'stylish') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${format}"; use one of ${FORMATS.join(', ')}`);
+  const paths = positionals;
+  const readsStdin = paths.includes('-');
+  const cwd = process.cwd();
+  const result = await lint({
+    paths,
+    cwd,
+    ignore: values.ignore ?? [],
+    stdinText: readsStdin ? await readStdin() : undefined,
+    stdinFilename: values['stdin-filename'],
+    namespace: values.namespace,
+    clusterLabel: values['cluster-label'],
+    rules: parseRuleSettings(values.rule ?? []),
+  });
+
+  const color = !values.output && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
+  const report = render(format, result, { cwd, color });
+  if (values.output) {
+    try {
+      writeFileSync(values.output, report);
+    } catch (error) {
+      throw new UsageError(`cannot write ${values.output}: ${(error as Error).message}`);
+    }
+  } else process.stdout.write(report);
+  return result.findings.some((finding) => finding.level === 'error') ? 1 : 0;
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        ignore: { type: 'string', multiple: true },
+        'stdin-filename': { type: 'string' },
+        namespace: { type: 'string' },
+        'cluster-label': { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        version: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // Node's messages are already one line ("Unknown option '--x'…"); add where to look.
+    throw new UsageError(`${(error as Error).message.replace(/\.$/, '')}; see fedlint --help`);
+  }
+}
+
+function parseRuleSettings(entries: string[]): Record<string, Setting> {
+  const settings: Record<string, Setting> = {};
+  for (const entry of entries) {
+    const match = /^([^=]+)=([^=]+)$/.exec(entry);
+    if (!match) throw new UsageError(`--rule expects ID=LEVEL (for example federate-cluster-label=off), got "${entry}"`);
+    settings[match[1]!.trim()] = match[2]!.trim() as Setting;
+  }
+  return settings;
+}
+
+function render(format: Format, result: LintResult, options: { cwd: string; color: boolean }): string {
+  switch (format) {
+    case 'sarif':
+      return formatSarif(result, options);
+    case 'json':
+      return formatJson(result);
+    case 'github':
+      return formatGithub(result);
+    default:
+      return formatStylish(result, options);
+  }
+}
+
+function formatRuleList(): string {
+  const width = Math.max(...allRules.map((rule) => rule.id.length));
+  return `${allRules.map((rule) => `${rule.id.padEnd(width)}  ${rule.level.padEnd(7)}  ${rule.summary}`).join('\n')}\n`;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function print(text: string): number {
+  process.stdout.write(text);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof UsageError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}; please report it`;
+    process.stderr.write(`fedlint: ${message.split('\n')[0]}\n`);
+    process.exitCode = 2;
+  },
+);

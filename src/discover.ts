@@ -1,0 +1,98 @@
+// Paths, directories and globs → the list of files to lint. Reads no file
+// contents (that is the next stage's job); only a path that does not exist at
+// all, or a glob that matches nothing, is a usage error.
+
+import { lstatSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { glob, hasMagic } from 'glob';
+import { minimatch } from 'minimatch';
+import { UsageError } from './errors.js';
+
+/** Never worth descending into, whatever the user's ignores say. */
+const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
+const STDIN = '-';
+
+export interface Discovered {
+  /** Absolute paths, sorted, without duplicates; `-` stands for standard input. */
+  files: string[];
+  /** Entries that exist but cannot be examined (dangling links, symlink loops, no permission). */
+  unreadable: { path: string; reason: string }[];
+}
+
+export async function discover(paths: string[], cwd: string, ignore: string[]): Promise<Discovered> {
+  const found = new Set<string>();
+  const unreadable: Discovered['unreadable'] = [];
+  let stdin = false;
+  for (const given of paths.length > 0 ? paths : ['.']) {
+    if (given === STDIN) {
+      stdin = true;
+      continue;
+    }
+    const absolute = resolve(cwd, given);
+    if (hasMagic(given, { windowsPathsNoEscape: false })) {
+      const matches = await glob(given, { cwd, absolute: true, nodir: true, ignore: ALWAYS_SKIPPED });
+      if (matches.length === 0) throw new UsageError(`no files match the pattern "${given}"`);
+      for (const match of matches) found.add(match);
+      continue;
+    }
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(absolute).isDirectory();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && !isLink(absolute)) throw new UsageError(`no such file or directory: ${given}`);
+      unreadable.push({ path: absolute, reason: describeError(error) });
+      continue;
+    }
+    if (!isDirectory) {
+      found.add(absolute);
+      continue;
+    }
+    const inside = await glob('**/*.{yaml,yml}', { cwd: absolute, absolute: true, nodir: true, ignore: ALWAYS_SKIPPED });
+    for (const file of inside) found.add(file);
+  }
+  const kept = [...found].filter((file) => !isIgnored(relativePath(cwd, file), ignore)).sort();
+  return { files: stdin ? [STDIN, ...kept] : kept, unreadable };
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** True when the path, or any folder above it, matches one of the patterns. */
+export function isIgnored(path: string, patterns: string[]): boolean {
+  if (patterns.length === 0) return false;
+  const parts = path.split('/');
+  for (let length = parts.length; length > 0; length--) {
+    const prefix = parts.slice(0, length).join('/');
+    if (patterns.some((pattern) => minimatch(prefix, pattern, { dot: true }))) return true;
+  }
+  return false;
+}
+
+/** Forward-slash path relative to `cwd` (what reports and ignores use). */
+export function relativePath(cwd: string, path: string): string {
+  const rel = isAbsolute(path) ? relative(cwd, path) : path;
+  return rel.split(sep).join('/');
+}
+
+export function describeError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ELOOP':
+      return 'symbolic link loop';
+    case 'ENOENT':
+      return 'dangling symbolic link';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return code ? `${code}: ${(error as Error).message}` : String(error);
+  }
+}

@@ -1,0 +1,86 @@
+// The library API: what the CLI, the GitHub Action and editors call.
+// lint() runs the whole pipeline: discover → read → parse → graph → rules.
+
+import { allRules, graphRules } from '../rules/index.js';
+import { discover } from './discover.js';
+import { applySettings, runRules, sortFindings } from './engine.js';
+import { UsageError } from './errors.js';
+import { Graph } from './graph.js';
+import { parseFile } from './parse.js';
+import { readSources } from './read.js';
+import type { Finding, LintSettings, Resource, RuleMeta, Setting, SourceFile } from './types.js';
+
+export { UsageError } from './errors.js';
+export { allRules } from '../rules/index.js';
+export type * from './types.js';
+
+export interface LintOptions {
+  /** Files, directories and globs; `-` is standard input. Default: the working directory. */
+  paths?: string[];
+  cwd?: string;
+  /** minimatch patterns, relative to cwd, for files and folders to skip. */
+  ignore?: string[];
+  /** Text of standard input, when `-` is among the paths. */
+  stdinText?: string;
+  /** The name standard input goes by in reports. */
+  stdinFilename?: string;
+  /** Namespace of resources without metadata.namespace (default `default`). */
+  namespace?: string;
+  /** Label naming the source cluster on federated series (default `cluster`). */
+  clusterLabel?: string;
+  /** Rule id → level or `off`. */
+  rules?: Record<string, Setting>;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  files: SourceFile[];
+  resourceCount: number;
+  rules: RuleMeta[];
+}
+
+export const DEFAULT_STDIN_FILENAME = '<stdin>';
+
+export async function lint(options: LintOptions = {}): Promise<LintResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const levels = checkRuleSettings(options.rules ?? {});
+  const discovered = await discover(options.paths ?? [], cwd, options.ignore ?? []);
+  const stdin =
+    options.stdinText !== undefined ? { text: options.stdinText, filename: options.stdinFilename ?? DEFAULT_STDIN_FILENAME } : undefined;
+  const read = readSources(discovered.files, discovered.unreadable, cwd, stdin);
+  return lintSources(read.sources, options, read.findings, levels);
+}
+
+/** Lints files already in memory (editors, tests); `extraFindings` come from earlier stages. */
+export function lintSources(
+  sources: SourceFile[],
+  options: Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules'> = {},
+  extraFindings: Finding[] = [],
+  levels: Record<string, Setting> = checkRuleSettings(options.rules ?? {}),
+): LintResult {
+  const settings: LintSettings = {
+    clusterLabel: options.clusterLabel ?? 'cluster',
+    defaultNamespace: options.namespace ?? 'default',
+  };
+  const resources: Resource[] = [];
+  const findings: Finding[] = [...extraFindings];
+  for (const source of sources) {
+    const parsed = parseFile(source, settings.defaultNamespace);
+    resources.push(...parsed.resources);
+    findings.push(...parsed.findings);
+  }
+  const graph = new Graph(resources);
+  const all = [...applySettings(findings, levels), ...runRules(graphRules, graph, settings, levels)];
+  return { findings: sortFindings(all), files: sources, resourceCount: resources.length, rules: allRules };
+}
+
+const LEVELS = new Set(['off', 'note', 'warning', 'error']);
+
+function checkRuleSettings(settings: Record<string, string>): Record<string, Setting> {
+  const known = new Set(allRules.map((rule) => rule.id));
+  for (const [id, level] of Object.entries(settings)) {
+    if (!known.has(id)) throw new UsageError(`unknown rule "${id}"; run "fedlint rules" to list the rule ids`);
+    if (!LEVELS.has(level)) throw new UsageError(`invalid level "${level}" for rule "${id}"; use off, note, warning or error`);
+  }
+  return settings as Record<string, Setting>;
+}

@@ -1,0 +1,205 @@
+// text → Resource[] + yaml-syntax findings. This is the only stage that sees
+// YAML nodes: every later stage works on plain data and asks a resource to
+// `locate` a JSON pointer, which walks the kept node tree on demand (cheaper
+// than building a pointer → range table for every node when most are never
+// reported on).
+
+import { Document, LineCounter, Node, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import type { Finding, Region, Resource, SourceFile } from './types.js';
+
+/** An alias bomb is refused once expansion would visit more aliases than this. */
+const MAX_ALIAS_COUNT = 1000;
+
+export interface ParseResult {
+  resources: Resource[];
+  findings: Finding[];
+}
+
+export function makeSourceFile(path: string, displayPath: string, rawText: string): SourceFile {
+  // Editors do not count a byte-order mark as a column; drop it so that line 1 columns agree.
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return { path, displayPath, text, lineStarts };
+}
+
+/** 1-based line and column of a UTF-16 offset (SARIF's default column unit). */
+export function position(file: SourceFile, offset: number): { line: number; column: number } {
+  const starts = file.lineStarts;
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, column: offset - starts[low]! + 1 };
+}
+
+export function regionOf(file: SourceFile, start: number, end: number): Region {
+  const from = position(file, start);
+  // A region that ends on a line break reads better ending at the previous line's end.
+  let stop = Math.max(end, start + 1);
+  while (stop > start + 1 && (file.text[stop - 1] === '\n' || file.text[stop - 1] === '\r')) stop--;
+  const to = position(file, stop);
+  return { startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column };
+}
+
+export function fileFinding(file: SourceFile, ruleId: string, message: string, start = 0, end = 0): Finding {
+  const region =
+    file.text.length === 0 ? { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 } : regionOf(file, start, end);
+  return {
+    ruleId,
+    level: 'error',
+    message,
+    location: { file, region },
+    pointer: '',
+    resourceKey: '',
+    related: [],
+  };
+}
+
+export function parseFile(file: SourceFile, defaultNamespace: string): ParseResult {
+  const resources: Resource[] = [];
+  const findings: Finding[] = [];
+  const lineCounter = new LineCounter();
+  // YAML 1.1 is what the Kubernetes API server's decoder (go-yaml) speaks: `yes` is true, `<<` merges.
+  const documents = parseAllDocuments(file.text, { lineCounter, version: '1.1', prettyErrors: false });
+  const list = Array.isArray(documents) ? documents : [];
+  list.forEach((document, documentIndex) => {
+    if (document.errors.length > 0) {
+      for (const error of document.errors) {
+        findings.push(
+          fileFinding(file, 'yaml-syntax', `YAML syntax error: ${oneLine(error.message)}; this document is not linted until it parses`, error.pos[0], error.pos[1]),
+        );
+      }
+      return;
+    }
+    let body: unknown;
+    try {
+      body = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      const [start, end] = document.range;
+      findings.push(
+        fileFinding(
+          file,
+          'yaml-syntax',
+          `YAML document expands too many aliases (${oneLine(String((error as Error).message))}); expand the anchors by hand or split the document`,
+          start,
+          Math.min(end, start + 1),
+        ),
+      );
+      return;
+    }
+    if (!isObject(body) || typeof body.kind !== 'string') return;
+    if (body.kind === 'List' && Array.isArray(body.items)) {
+      body.items.forEach((item: unknown, itemIndex: number) => {
+        if (isObject(item) && typeof item.kind === 'string')
+          resources.push(makeResource(file, document, documentIndex, `/items/${itemIndex}`, item, defaultNamespace));
+      });
+      return;
+    }
+    resources.push(makeResource(file, document, documentIndex, '', body, defaultNamespace));
+  });
+  return { resources, findings };
+}
+
+function makeResource(
+  file: SourceFile,
+  document: Document.Parsed,
+  documentIndex: number,
+  basePointer: string,
+  body: Record<string, any>,
+  defaultNamespace: string,
+): Resource {
+  const apiVersion = typeof body.apiVersion === 'string' ? body.apiVersion : '';
+  const slash = apiVersion.indexOf('/');
+  const metadata = isObject(body.metadata) ? body.metadata : {};
+  const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : defaultNamespace;
+  return {
+    file,
+    documentIndex,
+    basePointer,
+    apiVersion,
+    group: slash === -1 ? '' : apiVersion.slice(0, slash),
+    kind: body.kind,
+    name: typeof metadata.name === 'string' ? metadata.name : '',
+    namespace,
+    body,
+    locate: (pointer: string) => locateInDocument(file, document, basePointer + pointer),
+  };
+}
+
+/**
+ * Region of the node at `pointer`, or of its deepest existing ancestor. A
+ * scalar is shown as itself; a mapping or list reached through a key is shown
+ * as that key (the "field that lacks something"); a list item that is a
+ * mapping is shown as its first entry (the `- port: web` line).
+ */
+export function locateInDocument(file: SourceFile, document: Document.Parsed, pointer: string): Region {
+  let node: unknown = document.contents;
+  let viaKey: Node | null = null;
+  for (const segment of parsePointer(pointer)) {
+    const next = child(document, node, segment);
+    if (!next) break;
+    node = next.node;
+    viaKey = next.key;
+  }
+  if (isAlias(node) || isScalar(node)) return rangeRegion(file, node.range);
+  if (viaKey && viaKey.range) return rangeRegion(file, viaKey.range);
+  if (isMap(node) && node.items.length > 0) {
+    const first = node.items[0]!;
+    const key = first.key as Node | null;
+    const value = first.value as Node | null;
+    if (key?.range) {
+      const end = isScalar(value) && value.range ? value.range[1] : key.range[1];
+      return regionOf(file, key.range[0], end);
+    }
+  }
+  const range = (node as Node | null)?.range;
+  return range ? regionOf(file, range[0], Math.min(range[1], range[0] + 1)) : regionOf(file, 0, 1);
+}
+
+function child(document: Document.Parsed, parent: unknown, segment: string): { node: unknown; key: Node | null } | null {
+  const container = isAlias(parent) ? parent.resolve(document) : parent;
+  if (isMap(container)) {
+    for (const pair of container.items) {
+      if (!isPair(pair)) continue;
+      const key = pair.key;
+      const keyValue = isScalar(key) ? key.value : key;
+      if (String(keyValue) === segment) return { node: pair.value, key: key as Node };
+    }
+    return null;
+  }
+  if (isSeq(container)) {
+    const index = Number(segment);
+    if (!Number.isInteger(index) || index < 0 || index >= container.items.length) return null;
+    return { node: container.items[index], key: null };
+  }
+  return null;
+}
+
+function rangeRegion(file: SourceFile, range: [number, number, number] | null | undefined): Region {
+  return range ? regionOf(file, range[0], range[1]) : regionOf(file, 0, 1);
+}
+
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Escapes one key for use in a JSON pointer (`match[]` stays as is; `/` and `~` are escaped). */
+export function pointerSegment(key: string | number): string {
+  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function oneLine(text: string): string {
+  return text.split('\n')[0]!.trim().replace(/[.:]$/, '');
+}
+
+export function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,97 @@
+// SARIF 2.1.0 for GitHub code scanning and editors' SARIF viewers. Paths are
+// relative to %SRCROOT% (the working directory); fingerprints hash what a
+// finding is about, not where it sits, so they survive unrelated line moves.
+
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import type { LintResult } from '../index.js';
+import { INFORMATION_URI, TOOL_NAME, TOOL_VERSION, helpUri } from '../meta.js';
+import type { Finding, Location } from '../types.js';
+
+const SRCROOT = '%SRCROOT%';
+const FINGERPRINT_KEY = 'fedlint/v1';
+
+export function formatSarif(result: LintResult, options: { cwd: string }): string {
+  return `${JSON.stringify(toSarif(result, options), null, 2)}\n`;
+}
+
+export function toSarif(result: LintResult, options: { cwd: string }): Record<string, unknown> {
+  const ruleIndex = new Map(result.rules.map((rule, index) => [rule.id, index]));
+  const seen = new Map<string, number>();
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: TOOL_NAME,
+            version: TOOL_VERSION,
+            semanticVersion: TOOL_VERSION,
+            informationUri: INFORMATION_URI,
+            rules: result.rules.map((rule) => ({
+              id: rule.id,
+              name: camelCase(rule.id),
+              shortDescription: { text: rule.summary },
+              fullDescription: { text: rule.help },
+              help: { text: rule.help, markdown: `${rule.help}\n\n[${rule.id} in the fedlint rule reference](${helpUri(rule.id)})` },
+              helpUri: helpUri(rule.id),
+              defaultConfiguration: { level: rule.level },
+            })),
+          },
+        },
+        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.cwd) } },
+        columnKind: 'utf16CodeUnits',
+        results: result.findings.map((finding) => ({
+          ruleId: finding.ruleId,
+          ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
+          level: finding.level,
+          message: { text: finding.message },
+          locations: [{ physicalLocation: physicalLocation(finding.location) }],
+          ...(finding.related.length > 0
+            ? {
+                relatedLocations: finding.related.map((related, index) => ({
+                  id: index,
+                  physicalLocation: physicalLocation(related.location),
+                  message: { text: related.message },
+                })),
+              }
+            : {}),
+          partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(finding, seen) },
+        })),
+      },
+    ],
+  };
+}
+
+function physicalLocation(location: Location) {
+  return {
+    artifactLocation: { uri: relativeUri(location.file.displayPath), uriBaseId: SRCROOT },
+    region: { ...location.region },
+  };
+}
+
+/** A relative URI reference: each path segment percent-encoded (`<stdin>`, spaces, `#`). */
+export function relativeUri(displayPath: string): string {
+  return displayPath.split('/').map(encodeURIComponent).join('/');
+}
+
+function directoryUri(directory: string): string {
+  const uri = pathToFileURL(directory).href;
+  return uri.endsWith('/') ? uri : `${uri}/`;
+}
+
+/**
+ * Identity of a finding: rule, file, resource, JSON pointer and message; no
+ * line numbers. Identical identities get an occurrence number.
+ */
+function fingerprint(finding: Finding, seen: Map<string, number>): string {
+  const identity = [finding.ruleId, finding.location.file.displayPath, finding.resourceKey, finding.pointer, finding.message].join('\u0000');
+  const occurrence = (seen.get(identity) ?? 0) + 1;
+  seen.set(identity, occurrence);
+  return `${createHash('sha256').update(identity).digest('hex').slice(0, 32)}:${occurrence}`;
+}
+
+function camelCase(id: string): string {
+  return id.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase()).replace(/^[a-z]/, (letter) => letter.toUpperCase());
+}

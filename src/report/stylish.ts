@@ -1,0 +1,47 @@
+// Human output: findings grouped by file, one `path:line:col  level  message  rule-id`
+// line each (terminals and editors turn `path:line:col` into a link), related
+// locations indented below, then a summary line.
+
+import type { LintResult } from '../index.js';
+import type { Finding, Level } from '../types.js';
+import { countLevels, plural } from './summary.js';
+
+const COLORS: Record<Level | 'dim' | 'bold', [number, number]> = {
+  error: [31, 39],
+  warning: [33, 39],
+  note: [36, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+};
+
+export function formatStylish(result: LintResult, options: { color: boolean }): string {
+  const paint = (style: keyof typeof COLORS, text: string) =>
+    options.color ? `\u001b[${COLORS[style][0]}m${text}\u001b[${COLORS[style][1]}m` : text;
+  const lines: string[] = [];
+  let previousFile: string | undefined;
+  for (const finding of result.findings) {
+    const file = finding.location.file.displayPath;
+    if (previousFile !== undefined && file !== previousFile) lines.push('');
+    previousFile = file;
+    lines.push(`${where(finding)}  ${paint(finding.level, finding.level.padEnd(7))}  ${finding.message}  ${paint('dim', finding.ruleId)}`);
+    for (const related of finding.related) {
+      const { file: relatedFile, region } = related.location;
+      lines.push(paint('dim', `    ↳ ${relatedFile.displayPath}:${region.startLine}:${region.startColumn}  ${related.message}`));
+    }
+  }
+  const counts = countLevels(result.findings);
+  const scanned = `${plural(result.files.length, 'file')}, ${plural(result.resourceCount, 'resource')}`;
+  if (result.findings.length === 0) {
+    lines.push(`no problems (${scanned})`);
+  } else {
+    if (lines.length > 0) lines.push('');
+    const summary = `${plural(result.findings.length, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}) in ${scanned}`;
+    lines.push(paint('bold', summary));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function where(finding: Finding): string {
+  const { file, region } = finding.location;
+  return `${file.displayPath}:${region.startLine}:${region.startColumn}`;
+}

@@ -1,0 +1,19 @@
+// What a rule is: metadata plus a check that reports through a context. A rule
+// knows nothing of files, SARIF or exit codes (see engine.ts for those).
+
+import type { Graph } from './graph.js';
+import type { LintSettings, Report, RuleMeta } from './types.js';
+
+export interface RuleContext {
+  graph: Graph;
+  settings: LintSettings;
+  report(report: Report): void;
+}
+
+export interface Rule extends RuleMeta {
+  check(context: RuleContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

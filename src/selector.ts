@@ -1,0 +1,100 @@
+// Kubernetes label-selector and Prometheus Operator namespace-selector
+// semantics, and nothing else. Shapes that are not selectors (the schema
+// check owns those) select nothing rather than throw.
+
+import { isObject, pointerSegment } from './parse.js';
+
+export type Labels = Record<string, string>;
+
+/** One requirement of a selector, as a person would write it, with its JSON pointer. */
+export interface Requirement {
+  /** Pointer relative to the selector: '/matchLabels/app' or '/matchExpressions/0'. */
+  pointer: string;
+  /** 'app=worker', 'tier in (a, b)', 'team', '!legacy' */
+  text: string;
+  /** The label key this requirement is about. */
+  key: string;
+  matches(labels: Labels): boolean;
+}
+
+/**
+ * The requirements of a label selector. `null` when the value is not a
+ * selector at all; an empty array selects everything (an empty `{}` selector).
+ */
+export function requirements(selector: unknown): Requirement[] | null {
+  if (selector === undefined || selector === null) return [];
+  if (!isObject(selector)) return null;
+  const result: Requirement[] = [];
+  const { matchLabels, matchExpressions } = selector;
+  if (matchLabels !== undefined && matchLabels !== null) {
+    if (!isObject(matchLabels)) return null;
+    for (const [key, value] of Object.entries(matchLabels)) {
+      const wanted = String(value);
+      result.push({
+        pointer: `/matchLabels/${pointerSegment(key)}`,
+        text: `${key}=${wanted}`,
+        key,
+        matches: (labels) => labels[key] === wanted,
+      });
+    }
+  }
+  if (matchExpressions !== undefined && matchExpressions !== null) {
+    if (!Array.isArray(matchExpressions)) return null;
+    for (const [index, expression] of matchExpressions.entries()) {
+      const requirement = expressionRequirement(expression, `/matchExpressions/${index}`);
+      if (!requirement) return null;
+      result.push(requirement);
+    }
+  }
+  return result;
+}
+
+function expressionRequirement(expression: unknown, pointer: string): Requirement | null {
+  if (!isObject(expression) || typeof expression.key !== 'string') return null;
+  const key = expression.key;
+  const values = Array.isArray(expression.values) ? expression.values.map(String) : [];
+  switch (expression.operator) {
+    case 'In':
+      return { pointer, key, text: `${key} in (${values.join(', ')})`, matches: (labels) => key in labels && values.includes(labels[key]!) };
+    case 'NotIn':
+      return { pointer, key, text: `${key} notin (${values.join(', ')})`, matches: (labels) => !(key in labels) || !values.includes(labels[key]!) };
+    case 'Exists':
+      return { pointer, key, text: key, matches: (labels) => key in labels };
+    case 'DoesNotExist':
+      return { pointer, key, text: `!${key}`, matches: (labels) => !(key in labels) };
+    default:
+      return null;
+  }
+}
+
+export function failedRequirements(reqs: Requirement[], labels: Labels): Requirement[] {
+  return reqs.filter((requirement) => !requirement.matches(labels));
+}
+
+/** Values that an index by `key=value` can use to find candidates: matchLabels pairs and single-valued `In`. */
+export function indexableTerms(selector: unknown): string[] {
+  if (!isObject(selector)) return [];
+  const terms: string[] = [];
+  if (isObject(selector.matchLabels))
+    for (const [key, value] of Object.entries(selector.matchLabels)) terms.push(`${key}=${String(value)}`);
+  return terms;
+}
+
+/** Which namespaces a monitor's `namespaceSelector` looks at: every one, or a list. */
+export type NamespaceScope = { any: true } | { any: false; names: string[] };
+
+export function namespaceScope(namespaceSelector: unknown, ownNamespace: string): NamespaceScope {
+  if (!isObject(namespaceSelector)) return { any: false, names: [ownNamespace] };
+  if (namespaceSelector.any === true) return { any: true };
+  if (Array.isArray(namespaceSelector.matchNames) && namespaceSelector.matchNames.length > 0)
+    return { any: false, names: namespaceSelector.matchNames.filter((name: unknown) => typeof name === 'string') };
+  return { any: false, names: [ownNamespace] };
+}
+
+export function labelsOf(metadata: unknown): Labels {
+  if (!isObject(metadata) || !isObject(metadata.labels)) return {};
+  const labels: Labels = {};
+  for (const [key, value] of Object.entries(metadata.labels))
+    if (value !== null && typeof value !== 'object') labels[key] = String(value);
+  return labels;
+}

@@ -1,0 +1,94 @@
+// Shared data shapes that flow between the pipeline stages (discover → parse →
+// graph → rules → engine → reporters). Plain data only: no stage reaches back
+// into another stage's internals.
+
+export type Level = 'error' | 'warning' | 'note';
+export type Setting = Level | 'off';
+
+/** 1-based, inclusive start; end column is one past the last character, as SARIF wants. */
+export interface Region {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** One input file's text, after BOM removal, with a fast offset → line/column map. */
+export interface SourceFile {
+  /** Path as given on the command line or found by discovery (absolute or relative). */
+  path: string;
+  /** Path relative to the working directory, with forward slashes: what reports show. */
+  displayPath: string;
+  text: string;
+  lineStarts: number[];
+}
+
+/**
+ * One Kubernetes object. `body` is plain JSON-like data; `locate` turns a
+ * JSON pointer relative to the object into a source region (see parse.ts).
+ */
+export interface Resource {
+  file: SourceFile;
+  /** Index of the YAML document in its file (0-based). */
+  documentIndex: number;
+  /** JSON pointer of this object inside its document: '' or '/items/3' for `kind: List`. */
+  basePointer: string;
+  apiVersion: string;
+  /** API group ('' for core/v1). */
+  group: string;
+  kind: string;
+  name: string;
+  /** Effective namespace: metadata.namespace or the configured default. */
+  namespace: string;
+  body: Record<string, any>;
+  locate(pointer: string): Region;
+}
+
+export interface RelatedLocation {
+  resource: Resource;
+  pointer: string;
+  message: string;
+}
+
+/** What a rule hands to `report`. */
+export interface Report {
+  resource: Resource;
+  /** JSON pointer relative to the resource; the deepest existing node is used when the path is absent. */
+  pointer: string;
+  message: string;
+  /** Lower than the rule's own level for findings of this rule that are only advisory (e.g. a note). */
+  level?: Level;
+  related?: RelatedLocation[];
+}
+
+export interface Location {
+  file: SourceFile;
+  region: Region;
+}
+
+export interface Finding {
+  ruleId: string;
+  level: Level;
+  message: string;
+  location: Location;
+  /** JSON pointer inside the file's document (file-level findings: ''). Used for fingerprints. */
+  pointer: string;
+  /** `Kind/namespace/name` of the resource, or '' for file-level findings. */
+  resourceKey: string;
+  related: { location: Location; message: string }[];
+}
+
+export interface RuleMeta {
+  id: string;
+  level: Level;
+  summary: string;
+  /** The user documentation: why it matters and how to fix it. */
+  help: string;
+}
+
+export interface LintSettings {
+  /** Label that identifies the source cluster on federated series. */
+  clusterLabel: string;
+  /** Namespace for resources without metadata.namespace. */
+  defaultNamespace: string;
+}
