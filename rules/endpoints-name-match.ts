@@ -1,49 +1,110 @@
-import { isSelectorless } from '../src/graph.js';
+import { SERVICE_NAME_LABEL, isSelectorless, spec } from '../src/graph.js';
+import { isObject, pointerSegment } from '../src/parse.js';
 import { defineRule } from '../src/rule.js';
-import { didYouMean } from '../src/suggest.js';
+import { labelsOf } from '../src/selector.js';
+import { closestName } from '../src/suggest.js';
+import type { RelatedLocation, Resource } from '../src/types.js';
+
+const LABEL_POINTER = `/metadata/labels/${pointerSegment(SERVICE_NAME_LABEL)}`;
 
 export default defineRule({
   id: 'endpoints-name-match',
   level: 'error',
   summary: 'Endpoints and their Service share a name and namespace; a selected selectorless Service has Endpoints',
   help:
-    'Kubernetes joins a Service to its Endpoints object only by identical name and namespace, and Prometheus discovers ' +
-    'targets through that join. An Endpoints object with no Service of its name is never scraped; a Service without a ' +
+    'Kubernetes joins a Service to its Endpoints object only by identical name and namespace (and to an EndpointSlice ' +
+    'only through the label kubernetes.io/service-name in the same namespace), and Prometheus discovers targets through ' +
+    'that join. An Endpoints object or EndpointSlice with no Service of that name is never scraped; a Service without a ' +
     'selector (or of type ExternalName) that a ServiceMonitor selects has no targets until an Endpoints object (or an ' +
     'EndpointSlice labelled kubernetes.io/service-name) of the same name lists the remote addresses. Rename one side so ' +
     'that the names and namespaces agree.',
   check({ graph, report }) {
+    /** Reports an Endpoints/EndpointSlice that names (`wanted`) a Service that is not in its namespace. */
+    const reportOrphan = (resource: Resource, wanted: string, namePointer: string, subject: string) => {
+      const suggestion = closestName(
+        wanted,
+        graph.servicesIn(resource.namespace).map((service) => service.name),
+      );
+      const suggested = suggestion === undefined ? undefined : graph.get('Service', resource.namespace, suggestion);
+      const elsewhere = graph.all('Service').find((service) => service.name === wanted);
+      let hint: string;
+      let pointer = namePointer;
+      const related: RelatedLocation[] = [];
+      if (suggested) {
+        hint = `; did you mean "${suggested.name}"?`;
+        related.push({ resource: suggested, pointer: '/metadata/name', message: `Service "${suggested.name}"` });
+      } else if (elsewhere) {
+        hint = `; a Service "${wanted}" exists in namespace "${elsewhere.namespace}": move one of them so that the namespaces agree`;
+        // The namespace is what is wrong (on one side or the other); show it when it is written down.
+        if (isObject(resource.body.metadata) && resource.body.metadata.namespace !== undefined) pointer = '/metadata/namespace';
+        related.push({ resource: elsewhere, pointer: '/metadata/name', message: `Service "${elsewhere.name}" in namespace "${elsewhere.namespace}"` });
+      } else {
+        hint = `; create the Service or rename the ${resource.kind === 'EndpointSlice' ? 'label' : 'Endpoints'} to match it`;
+      }
+      report({ resource, pointer, message: `${subject}${hint}`, related });
+    };
+
     for (const endpoints of graph.all('Endpoints')) {
       if (graph.serviceOf(endpoints)) continue;
-      const sameNamespace = graph.servicesIn(endpoints.namespace).map((service) => service.name);
-      const elsewhere = graph.all('Service').filter((service) => service.name === endpoints.name);
-      const hint =
-        didYouMean(endpoints.name, sameNamespace) ||
-        (elsewhere.length > 0
-          ? `; a Service "${endpoints.name}" exists in namespace "${elsewhere[0]!.namespace}": move one of them so that the namespaces agree`
-          : '; create the Service or rename the Endpoints to match it');
-      report({
-        resource: endpoints,
-        pointer: '/metadata/name',
-        message: `Endpoints "${endpoints.name}" has no Service of the same name in namespace "${endpoints.namespace}"${hint}`,
-        related: elsewhere.slice(0, 1).map((service) => ({
-          resource: service,
-          pointer: '/metadata/name',
-          message: `Service "${service.name}" in namespace "${service.namespace}"`,
-        })),
-      });
+      reportOrphan(
+        endpoints,
+        endpoints.name,
+        '/metadata/name',
+        `Endpoints "${endpoints.name}" has no Service of the same name in namespace "${endpoints.namespace}"`,
+      );
+    }
+
+    for (const slice of graph.all('EndpointSlice')) {
+      const owner = labelsOf(slice.body.metadata)[SERVICE_NAME_LABEL];
+      if (owner === undefined || owner === '') {
+        const candidate = ownerByName(slice, graph.servicesIn(slice.namespace));
+        report({
+          resource: slice,
+          pointer: '/metadata/labels',
+          message:
+            `EndpointSlice "${slice.name}" has no ${SERVICE_NAME_LABEL} label, so no Service uses its endpoints; ` +
+            (candidate ? `add the label ${SERVICE_NAME_LABEL}: ${candidate.name}` : `label it with the name of its Service`),
+          related: candidate ? [{ resource: candidate, pointer: '/metadata/name', message: `Service "${candidate.name}"` }] : [],
+        });
+        continue;
+      }
+      if (graph.serviceOf(slice)) continue;
+      reportOrphan(
+        slice,
+        owner,
+        LABEL_POINTER,
+        `EndpointSlice "${slice.name}" is labelled ${SERVICE_NAME_LABEL}: ${owner}, but there is no Service "${owner}" in namespace "${slice.namespace}"`,
+      );
     }
 
     for (const service of graph.all('Service')) {
       if (!isSelectorless(service) || graph.endpointsOf(service) || graph.slicesOf(service).length > 0) continue;
       const monitors = graph.monitorsSelecting(service);
       if (monitors.length === 0) continue;
-      const endpointNames = graph.all('Endpoints').filter((e) => e.namespace === service.namespace).map((e) => e.name);
-      const hint = didYouMean(service.name, endpointNames) || '; add an Endpoints object of the same name listing the target addresses';
+      // Names that were meant for some Service in this namespace: Endpoints names and EndpointSlice labels.
+      const candidates = [
+        ...graph.all('Endpoints').filter((e) => e.namespace === service.namespace).map((e) => e.name),
+        ...graph
+          .all('EndpointSlice')
+          .filter((s) => s.namespace === service.namespace)
+          .map((s) => labelsOf(s.body.metadata)[SERVICE_NAME_LABEL])
+          .filter((owner): owner is string => owner !== undefined && owner !== ''),
+      ];
+      const suggestion = closestName(service.name, candidates);
+      const elsewhere = graph.all('Endpoints').find((e) => e.name === service.name && e.namespace !== service.namespace);
+      const hint =
+        suggestion !== undefined
+          ? `; did you mean "${suggestion}"?`
+          : elsewhere
+            ? `; Endpoints "${service.name}" exists in namespace "${elsewhere.namespace}": move one of them so that the namespaces agree`
+            : '; add an Endpoints object of the same name listing the target addresses';
+      const why = spec(service).type === 'ExternalName' ? 'is of type ExternalName' : 'has no selector';
       report({
         resource: service,
         pointer: '/metadata/name',
-        message: `Service "${service.name}" has no selector, is selected by ServiceMonitor "${monitors[0]!.name}", but has no Endpoints or EndpointSlice named "${service.name}" in namespace "${service.namespace}"${hint}`,
+        message:
+          `Service "${service.name}" ${why} and is selected by ServiceMonitor "${monitors[0]!.name}", but has no Endpoints ` +
+          `named "${service.name}" or EndpointSlice labelled ${SERVICE_NAME_LABEL}: ${service.name} in namespace "${service.namespace}"${hint}`,
         related: monitors.map((monitor) => ({
           resource: monitor,
           pointer: '/spec/selector',
@@ -53,3 +114,14 @@ export default defineRule({
     }
   },
 });
+
+/** The Service an unlabelled EndpointSlice is most likely for: its own name, or the longest `<service>-…` prefix. */
+function ownerByName(slice: Resource, services: Resource[]): Resource | undefined {
+  let best: Resource | undefined;
+  for (const service of services) {
+    if (service.name === '') continue;
+    if (slice.name !== service.name && !slice.name.startsWith(`${service.name}-`)) continue;
+    if (!best || service.name.length > best.name.length) best = service;
+  }
+  return best;
+}

@@ -1,7 +1,8 @@
-import { isSelectorless } from '../src/graph.js';
+import { isSelectorless, spec } from '../src/graph.js';
 import { portsOfEndpoints, portsOfService } from '../src/ports.js';
 import { defineRule } from '../src/rule.js';
 import { closestName, quoteList } from '../src/suggest.js';
+import type { Resource } from '../src/types.js';
 
 export default defineRule({
   id: 'endpoints-port-match',
@@ -13,30 +14,45 @@ export default defineRule({
     'shows DOWN or is missing. Give each Endpoints/EndpointSlice port the name of a Service port, list every port of a ' +
     "selectorless Service, and use the Service's targetPort (or its port, when targetPort is absent) as the number.",
   check({ graph, report }) {
+    /** Service → names of its ports that a finding already told some Endpoints port to take. */
+    const suggestedNames = new Map<Resource, Set<string>>();
+    const suggest = (service: Resource, name: string) => {
+      let names = suggestedNames.get(service);
+      if (!names) suggestedNames.set(service, (names = new Set()));
+      names.add(name);
+    };
+
     const endpointObjects = [...graph.all('Endpoints'), ...graph.all('EndpointSlice')];
     for (const endpoints of endpointObjects) {
       const service = graph.serviceOf(endpoints);
       if (!service) continue;
       const servicePorts = portsOfService(service);
-      const serviceNames = servicePorts.map((port) => port.name);
+      const named = servicePorts.map((port) => port.name).filter((name) => name !== '');
       const what = `${endpoints.kind} "${endpoints.name}"`;
       for (const entry of portsOfEndpoints(endpoints)) {
         const match = servicePorts.find((port) => port.name === entry.name);
         const related = [{ resource: service, pointer: '/spec/ports', message: `ports of Service "${service.name}"` }];
         if (!match) {
-          const named = serviceNames.filter((name) => name !== '');
           let message: string;
-          if (entry.name === '') {
+          let suggestion: string | undefined;
+          if (servicePorts.length === 0) {
             message =
-              named.length === 1
-                ? `${what} has an unnamed port but the port of Service "${service.name}" is named "${named[0]}"; name this port "${named[0]}"`
-                : `${what} has an unnamed port but Service "${service.name}" has ${servicePorts.length} ports; name it after one of them (${quoteList(named)})`;
-          } else if (servicePorts.length === 0) {
-            message = `${what} port "${entry.name}" has no counterpart: Service "${service.name}" declares no ports; add a port named "${entry.name}" to the Service`;
+              entry.name === ''
+                ? `${what} has an unnamed port but Service "${service.name}" declares no ports; add the port to the Service`
+                : `${what} port "${entry.name}" has no counterpart: Service "${service.name}" declares no ports; add a port named "${entry.name}" to the Service`;
+          } else if (entry.name === '') {
+            if (named.length === 1) suggestion = named[0];
+            message =
+              suggestion !== undefined
+                ? `${what} has an unnamed port but the port of Service "${service.name}" is named "${suggestion}"; name this port "${suggestion}"`
+                : `${what} has an unnamed port but Service "${service.name}" has ${servicePorts.length} ports; name it after one of them: ${orList(named)}`;
+          } else if (named.length === 0) {
+            message = `${what} port "${entry.name}" is named but the port of Service "${service.name}" is not; remove the name here or name the Service port "${entry.name}"`;
           } else {
-            const suggestion = named.length === 1 ? named[0] : closestName(entry.name, named);
+            suggestion = named.length === 1 ? named[0] : closestName(entry.name, named);
             message = `${what} port "${entry.name}" is not a port name of Service "${service.name}" (${quoteList(named)})${suggestion ? `; rename it to "${suggestion}"` : ''}`;
           }
+          if (suggestion !== undefined) suggest(service, suggestion);
           report({ resource: endpoints, pointer: entry.name === '' ? entry.pointer : `${entry.pointer}/name`, message, related });
           continue;
         }
@@ -62,17 +78,27 @@ export default defineRule({
       const sources = endpoints ? [endpoints, ...slices] : slices;
       if (sources.length === 0) continue;
       const listed = new Set(sources.flatMap((source) => portsOfEndpoints(source).map((entry) => entry.name)));
-      const first = sources[0]!;
+      // A port that an Endpoints port was already told to be renamed to is that finding's business, not a second one.
+      const pending = suggestedNames.get(service) ?? new Set<string>();
+      const why = spec(service).type === 'ExternalName' ? 'is of type ExternalName' : 'has no selector';
+      const where = sources.map((source) => `${source.kind} "${source.name}"`).join(' and ');
       for (const port of portsOfService(service)) {
-        if (listed.has(port.name)) continue;
+        if (listed.has(port.name) || pending.has(port.name)) continue;
         const label = port.name === '' ? 'its unnamed port' : `port "${port.name}"`;
         report({
           resource: service,
           pointer: port.name === '' ? port.pointer : `${port.pointer}/name`,
-          message: `Service "${service.name}" has no selector, and ${label} is missing from ${first.kind} "${first.name}"; add a port${port.name ? ` named "${port.name}"` : ''} with the target's port number there`,
+          message: `Service "${service.name}" ${why}, and ${label} is missing from ${where}; add a port${port.name ? ` named "${port.name}"` : ''} with the target's port number there`,
           related: sources.map((source) => ({ resource: source, pointer: '/metadata/name', message: `${source.kind} "${source.name}"` })),
         });
       }
     }
   },
 });
+
+/** `"a"`, `"a" or "b"`, `"a", "b" or "c"` */
+function orList(names: string[]): string {
+  const quoted = names.map((name) => `"${name}"`);
+  if (quoted.length <= 1) return quoted.join('');
+  return `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}

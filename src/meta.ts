@@ -1,8 +1,10 @@
 // Tool identity for reports, read once from package.json (so a release bump changes one file).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
-const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+// src/meta.ts runs from src/ under tsx and from dist/src/ when built: look upward for the manifest.
+const manifestUrl = [new URL('../package.json', import.meta.url), new URL('../../package.json', import.meta.url)].find(existsSync)!;
+const manifest = JSON.parse(readFileSync(manifestUrl, 'utf8')) as { version: string };
 
 export const TOOL_NAME = 'fedlint';
 export const TOOL_VERSION = manifest.version;

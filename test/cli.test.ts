@@ -1,0 +1,146 @@
+// End to end through the built CLI (dist/), as a user or CI runs it.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ROOT } from './helpers.js';
+
+const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+
+function fedlint(args: string[], options: { input?: string; cwd?: string } = {}) {
+  const run = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? ROOT,
+    input: options.input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const SEED = 'examples/seed-federation/main-cluster.yaml';
+
+test('the bundled example: the guide\'s three mistakes on their lines, exit 1', () => {
+  const run = fedlint(['examples/seed-federation']);
+  assert.is(run.code, 1);
+  assert.is(run.stderr, '');
+  const lines = run.stdout.trimEnd().split('\n');
+  assert.equal(lines, [
+    `${SEED}:37:7  warning  ServiceMonitor "worker-cluster-metrics" endpoint "http-metrics" federates series without a "cluster" label: no relabelings or metricRelabelings entry sets targetLabel "cluster", and spec.targetLabels does not name "cluster"; add a relabelings entry {targetLabel: cluster, replacement: <source cluster name>}  federate-cluster-label`,
+    `${SEED}:37:7  error    ServiceMonitor "worker-cluster-metrics" endpoint "http-metrics" federates without honorLabels, so the federated job and instance labels become exported_job and exported_instance; add honorLabels: true  federate-honor-labels`,
+    `${SEED}:44:12  error    ServiceMonitor "worker-cluster-metrics" selects no Service in namespace "app-worker-cluster": the closest, Service "worker-cluster-metrics", has no labels at all (the selector wants app=worker-cluster); add the label to the Service or change the selector  selector-matches-service`,
+    `    ↳ ${SEED}:7:9  closest candidate: Service "worker-cluster-metrics"`,
+    '',
+    '3 problems (2 errors, 1 warning, 0 notes) in 2 files, 4 resources',
+  ]);
+});
+
+test('the bundled example with its mistakes corrected: no finding, exit 0', () => {
+  const run = fedlint(['test/fixtures/seed-federation-fixed']);
+  assert.is(run.stdout, 'no problems (2 files, 4 resources)\n');
+  assert.is(run.code, 0);
+});
+
+test('--format json carries rule id, level, line and column', () => {
+  const run = fedlint(['--format', 'json', SEED]);
+  assert.is(run.code, 1);
+  const output = JSON.parse(run.stdout);
+  assert.equal(
+    output.findings.map((f: any) => [f.ruleId, f.level, f.file, f.startLine, f.startColumn]),
+    [
+      ['federate-cluster-label', 'warning', SEED, 37, 7],
+      ['federate-honor-labels', 'error', SEED, 37, 7],
+      ['selector-matches-service', 'error', SEED, 44, 12],
+    ],
+  );
+  assert.equal(output.summary, { error: 2, warning: 1, note: 0, files: 1, resources: 3 });
+});
+
+test('--format github writes escaped workflow commands', () => {
+  const run = fedlint(['--format', 'github', SEED]);
+  const lines = run.stdout.trimEnd().split('\n');
+  assert.is(lines.length, 3);
+  assert.ok(lines[1]!.startsWith(`::error file=${SEED},line=37,col=7,endLine=37,endColumn=25,title=fedlint federate-honor-labels::ServiceMonitor "worker-cluster-metrics"`), lines[1]);
+  assert.ok(lines[0]!.startsWith('::warning '));
+});
+
+test('--rule changes and turns off levels; exit code follows the levels', () => {
+  const off = fedlint(['--rule', 'federate-honor-labels=off', '--rule', 'selector-matches-service=warning', SEED]);
+  assert.is(off.code, 0);
+  assert.not.match(off.stdout, /federate-honor-labels/);
+  assert.match(off.stdout, /44:12  warning  ServiceMonitor/);
+});
+
+test('stdin with --stdin-filename: positions and the name in reports', () => {
+  const text = readFileSync(join(ROOT, SEED), 'utf8');
+  const run = fedlint(['--format', 'json', '--stdin-filename', 'from-helm.yaml', '-'], { input: text });
+  assert.is(run.code, 1);
+  const output = JSON.parse(run.stdout);
+  assert.equal(output.findings.map((f: any) => `${f.file}:${f.startLine}:${f.startColumn}`), ['from-helm.yaml:37:7', 'from-helm.yaml:37:7', 'from-helm.yaml:44:12']);
+});
+
+test('--output writes the report to a file and nothing to stdout', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'fedlint-')), 'report.sarif');
+  const run = fedlint(['--format', 'sarif', '--output', out, SEED]);
+  assert.is(run.code, 1);
+  assert.is(run.stdout, '');
+  assert.is(JSON.parse(readFileSync(out, 'utf8')).version, '2.1.0');
+});
+
+test('usage errors exit 2 with one line on stderr', () => {
+  for (const [args, message] of [
+    [['--bogus'], "fedlint: Unknown option '--bogus'"],
+    [['--format', 'xml', SEED], 'fedlint: unknown format "xml"; use one of stylish, sarif, json, github'],
+    [['--rule', 'no-such-rule=off', SEED], 'fedlint: unknown rule "no-such-rule"; run "fedlint rules" to list the rule ids'],
+    [['--rule', 'federate-path=fatal', SEED], 'fedlint: invalid level "fatal" for rule "federate-path"; use off, note, warning or error'],
+    [['--rule', 'federate-path', SEED], 'fedlint: --rule expects ID=LEVEL (for example federate-cluster-label=off), got "federate-path"'],
+    [['does/not/exist.yaml'], 'fedlint: no such file or directory: does/not/exist.yaml'],
+    [['nothing/**/*.yaml'], 'fedlint: no files match the pattern "nothing/**/*.yaml"'],
+  ] as const) {
+    const run = fedlint([...args]);
+    assert.is(run.code, 2, args.join(' '));
+    assert.is(run.stdout, '');
+    assert.ok(run.stderr.startsWith(message), run.stderr);
+    assert.is(run.stderr.trimEnd().split('\n').length, 1);
+  }
+});
+
+test('bad YAML is a finding at its position, never exit 2, and other files are still linted', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fedlint-'));
+  const run = fedlint(['--format', 'json', join(ROOT, 'test/fixtures/seed-federation-fixed'), '-'], { input: 'kind: Service\nmetadata: {name: x\n', cwd: dir });
+  assert.is(run.code, 1);
+  const output = JSON.parse(run.stdout);
+  assert.equal(output.findings.map((f: any) => [f.ruleId, f.file, f.startLine]), [['yaml-syntax', '<stdin>', 3]]);
+  assert.is(output.summary.resources, 4);
+});
+
+test('--version and --help', () => {
+  const version = fedlint(['--version']);
+  assert.is(version.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  assert.is(version.code, 0);
+  const help = fedlint(['--help']);
+  assert.match(help.stdout, /^Usage: fedlint \[options\]/);
+  assert.is(help.code, 0);
+});
+
+test('fedlint rules lists every rule with its level and summary', () => {
+  const run = fedlint(['rules']);
+  assert.is(run.code, 0);
+  const ids = run.stdout.trimEnd().split('\n').map((line) => line.split(/\s+/).slice(0, 2).join(' '));
+  assert.equal(ids, [
+    'yaml-syntax error',
+    'file-unreadable error',
+    'endpoints-name-match error',
+    'endpoints-port-match error',
+    'selector-matches-service error',
+    'monitor-port-exists error',
+    'federate-path error',
+    'federate-match-required error',
+    'federate-honor-labels error',
+    'federate-cluster-label warning',
+  ]);
+});
+
+test.run();
