@@ -30,14 +30,15 @@ export default defineRule({
       let hint: string;
       let pointer = namePointer;
       const related: RelatedLocation[] = [];
-      if (suggested) {
-        hint = `; did you mean "${suggested.name}"?`;
-        related.push({ resource: suggested, pointer: '/metadata/name', message: `Service "${suggested.name}"` });
-      } else if (elsewhere) {
+      // An exact name in another namespace is stronger evidence than a near name in this one.
+      if (elsewhere) {
         hint = `; a Service "${wanted}" exists in namespace "${elsewhere.namespace}": move one of them so that the namespaces agree`;
         // The namespace is what is wrong (on one side or the other); show it when it is written down.
         if (isObject(resource.body.metadata) && resource.body.metadata.namespace !== undefined) pointer = '/metadata/namespace';
         related.push({ resource: elsewhere, pointer: '/metadata/name', message: `Service "${elsewhere.name}" in namespace "${elsewhere.namespace}"` });
+      } else if (suggested) {
+        hint = `; did you mean "${suggested.name}"?`;
+        related.push({ resource: suggested, pointer: '/metadata/name', message: `Service "${suggested.name}"` });
       } else {
         hint = `; create the Service or rename the ${resource.kind === 'EndpointSlice' ? 'label' : 'Endpoints'} to match it`;
       }
@@ -92,12 +93,11 @@ export default defineRule({
       ];
       const suggestion = closestName(service.name, candidates);
       const elsewhere = graph.all('Endpoints').find((e) => e.name === service.name && e.namespace !== service.namespace);
-      const hint =
-        suggestion !== undefined
+      const hint = elsewhere
+        ? `; Endpoints "${service.name}" exists in namespace "${elsewhere.namespace}": move one of them so that the namespaces agree`
+        : suggestion !== undefined
           ? `; did you mean "${suggestion}"?`
-          : elsewhere
-            ? `; Endpoints "${service.name}" exists in namespace "${elsewhere.namespace}": move one of them so that the namespaces agree`
-            : '; add an Endpoints object of the same name listing the target addresses';
+          : '; add an Endpoints object of the same name listing the target addresses';
       const why = spec(service).type === 'ExternalName' ? 'is of type ExternalName' : 'has no selector';
       report({
         resource: service,

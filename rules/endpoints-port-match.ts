@@ -47,6 +47,7 @@ export default defineRule({
                 ? `${what} has an unnamed port but the port of Service "${service.name}" is named "${suggestion}"; name this port "${suggestion}"`
                 : `${what} has an unnamed port but Service "${service.name}" has ${servicePorts.length} ports; name it after one of them: ${orList(named)}`;
           } else if (named.length === 0) {
+            suggestion = '';
             message = `${what} port "${entry.name}" is named but the port of Service "${service.name}" is not; remove the name here or name the Service port "${entry.name}"`;
           } else {
             suggestion = named.length === 1 ? named[0] : closestName(entry.name, named);

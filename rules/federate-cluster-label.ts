@@ -2,6 +2,9 @@ import { describeEndpoint, spec } from '../src/graph.js';
 import { isObject } from '../src/parse.js';
 import { defineRule } from '../src/rule.js';
 
+/** The relabeling actions that write `targetLabel`; labeldrop, keep and friends ignore it. */
+const WRITING_ACTIONS = ['', 'replace', 'hashmod', 'lowercase', 'uppercase'];
+
 export default defineRule({
   id: 'federate-cluster-label',
   level: 'warning',
@@ -10,42 +13,71 @@ export default defineRule({
     'Series federated from several clusters are indistinguishable (and collide) unless each carries a label naming ' +
     'its cluster. Add a relabelings entry {targetLabel: cluster, replacement: <cluster name>} to the endpoint, or a ' +
     'metricRelabelings entry with that targetLabel, or list the label in spec.targetLabels and put it on every ' +
-    'selected Service. The label name is `cluster` unless configured with --cluster-label.',
+    'selected Service. Only the replace (default), hashmod, lowercase and uppercase actions write targetLabel. The ' +
+    'label name is `cluster` unless configured with --cluster-label.',
   check({ graph, settings, report }) {
     const label = settings.clusterLabel;
     for (const endpoint of graph.federationEndpoints()) {
-      if (setsTargetLabel(endpoint.spec.relabelings, label) || setsTargetLabel(endpoint.spec.metricRelabelings, label)) continue;
+      const { relabelings, metricRelabelings } = endpoint.spec;
+      if (setsTargetLabel(relabelings, label) || setsTargetLabel(metricRelabelings, label)) continue;
       const targetLabels = spec(endpoint.monitor).targetLabels;
       const what = describeEndpoint(endpoint);
       const looked = `no relabelings or metricRelabelings entry sets targetLabel "${label}"`;
-      if (Array.isArray(targetLabels) && targetLabels.includes(label)) {
+      const listed = Array.isArray(targetLabels) ? targetLabels.indexOf(label) : -1;
+      if (listed !== -1) {
         const lacking = graph.selectedServices(endpoint.monitor).filter((service) => graph.labels(service)[label] === undefined);
         if (lacking.length === 0) continue;
         const service = lacking[0]!;
         report({
           resource: endpoint.monitor,
-          pointer: '/spec/targetLabels',
+          pointer: `/spec/targetLabels/${listed}`,
           message: `${what} relies on spec.targetLabels to copy "${label}" from the Service, but Service "${service.name}" has no "${label}" label (and ${looked}); add the label to the Service`,
           related: [{ resource: service, pointer: '/metadata/name', message: `Service "${service.name}" lacks label "${label}"` }],
         });
         continue;
       }
+      // An entry that names the label but cannot write it is the likeliest thing the author is looking at.
+      const inert = inertEntry(endpoint.pointer, 'relabelings', relabelings, label) ?? inertEntry(endpoint.pointer, 'metricRelabelings', metricRelabelings, label);
+      if (inert) {
+        const rejected = ['labeldrop', 'labelkeep'].includes(inert.action.toLowerCase())
+          ? ` (Prometheus Operator even rejects a ${inert.action.toLowerCase()} entry that sets targetLabel)`
+          : '';
+        report({
+          resource: endpoint.monitor,
+          pointer: inert.pointer,
+          message: `${what} has a ${inert.field} entry with targetLabel "${label}" but action "${inert.action}", which does not write targetLabel${rejected}, so federated series get no "${label}" label; use action: replace with replacement: <source cluster name>`,
+        });
+        continue;
+      }
       report({
         resource: endpoint.monitor,
-        pointer: endpoint.pointer,
+        // Point at the list that lacks the entry when there is one, else at the endpoint.
+        pointer: Array.isArray(relabelings) ? `${endpoint.pointer}/relabelings` : endpoint.pointer,
         message: `${what} federates series without a "${label}" label: ${looked}, and spec.targetLabels does not name "${label}"; add a relabelings entry {targetLabel: ${label}, replacement: <source cluster name>}`,
       });
     }
   },
 });
 
+function writes(entry: Record<string, any>): boolean {
+  // An absent or empty action is the default, replace.
+  return entry.action === undefined || entry.action === null || WRITING_ACTIONS.includes(String(entry.action).toLowerCase());
+}
+
 function setsTargetLabel(relabelings: unknown, label: string): boolean {
   if (!Array.isArray(relabelings)) return false;
-  return relabelings.some(
-    (entry) =>
-      isObject(entry) &&
-      entry.targetLabel === label &&
-      // Only these actions write targetLabel; labeldrop/keep and friends ignore it.
-      (entry.action === undefined || ['replace', 'hashmod', 'lowercase', 'uppercase'].includes(String(entry.action).toLowerCase())),
-  );
+  return relabelings.some((entry) => isObject(entry) && entry.targetLabel === label && writes(entry));
+}
+
+/** The first entry that sets `targetLabel: <label>` with an action that ignores it. */
+function inertEntry(
+  base: string,
+  field: 'relabelings' | 'metricRelabelings',
+  relabelings: unknown,
+  label: string,
+): { field: string; action: string; pointer: string } | undefined {
+  if (!Array.isArray(relabelings)) return undefined;
+  const index = relabelings.findIndex((entry) => isObject(entry) && entry.targetLabel === label && !writes(entry));
+  if (index === -1) return undefined;
+  return { field, action: String(relabelings[index].action), pointer: `${base}/${field}/${index}/action` };
 }

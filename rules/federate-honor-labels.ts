@@ -13,12 +13,14 @@ export default defineRule({
     for (const endpoint of graph.federationEndpoints()) {
       const honorLabels = endpoint.spec.honorLabels;
       if (honorLabels === true) continue;
+      // `honorLabels:` with no value is null: false to the API server, and as good as absent to the person.
+      const absent = honorLabels === undefined || honorLabels === null;
       const what = describeEndpoint(endpoint);
       report({
         resource: endpoint.monitor,
-        pointer: honorLabels === undefined ? endpoint.pointer : `${endpoint.pointer}/honorLabels`,
+        pointer: absent ? endpoint.pointer : `${endpoint.pointer}/honorLabels`,
         message:
-          honorLabels === undefined
+          absent
             ? `${what} federates without honorLabels, so the federated job and instance labels become exported_job and exported_instance; add honorLabels: true`
             : `${what} sets honorLabels: ${JSON.stringify(honorLabels)}, so the federated job and instance labels become exported_job and exported_instance; set honorLabels: true`,
       });

@@ -29,8 +29,9 @@ export default defineRule({
         continue;
       }
       const selectors = params['match[]'];
-      if (!Array.isArray(selectors)) continue; // a string here is the schema check's finding
-      if (selectors.length === 0) {
+      // `'match[]':` with no value is null, which the API server reads as an empty list.
+      if (selectors !== null && !Array.isArray(selectors)) continue; // a string here is the schema check's finding
+      if (selectors === null || selectors.length === 0) {
         report({
           resource: endpoint.monitor,
           pointer: `${base}/match[]`,

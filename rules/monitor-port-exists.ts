@@ -19,16 +19,27 @@ export default defineRule({
       const pointer = `${endpoint.pointer}/port`;
       const monitorName = endpoint.monitor.name;
       for (const service of graph.selectedServices(endpoint.monitor)) {
-        const names = portsOfService(service).map((port) => port.name).filter((name) => name !== '');
+        const ports = portsOfService(service);
+        const names = ports.map((port) => port.name).filter((name) => name !== '');
         if (!names.includes(portName)) {
-          const suggestion = names.length === 1 ? names[0] : closestName(portName, names);
+          // `port: "8080"`: a number where the operator wants the name; point at the port with that number.
+          const numbered = /^[0-9]+$/.test(portName)
+            ? ports.find((port) => port.name !== '' && (String(port.port) === portName || String(port.targetPort) === portName))
+            : undefined;
+          const suggestion = numbered ? numbered.name : names.length === 1 ? names[0] : closestName(portName, names);
+          let message: string;
+          if (ports.length === 0)
+            message = `ServiceMonitor "${monitorName}" scrapes port "${portName}" but Service "${service.name}" declares no ports; add a port named "${portName}" to the Service`;
+          else if (names.length === 0)
+            message = `ServiceMonitor "${monitorName}" scrapes port "${portName}" but Service "${service.name}" has no named ports; name the Service port "${portName}"`;
+          else
+            message =
+              `ServiceMonitor "${monitorName}" scrapes port "${portName}", which is not a port name of Service "${service.name}" (${quoteList(names)})` +
+              (numbered ? `; endpoints[].port takes the port's name, not its number: use "${suggestion}"` : suggestion ? `; use "${suggestion}"` : '');
           report({
             resource: endpoint.monitor,
             pointer,
-            message:
-              names.length === 0
-                ? `ServiceMonitor "${monitorName}" scrapes port "${portName}" but Service "${service.name}" has no named ports; name the Service port "${portName}"`
-                : `ServiceMonitor "${monitorName}" scrapes port "${portName}", which is not a port name of Service "${service.name}" (${quoteList(names)})${suggestion ? `; use "${suggestion}"` : ''}`,
+            message,
             related: [{ resource: service, pointer: '/spec/ports', message: `ports of Service "${service.name}"` }],
           });
           continue;
@@ -41,7 +52,7 @@ export default defineRule({
           report({
             resource: endpoint.monitor,
             pointer,
-            message: `ServiceMonitor "${monitorName}" scrapes port "${portName}" of Service "${service.name}", but ${source.kind} "${source.name}" has no port named "${portName}" (it has ${sourceNames.length ? quoteList(sourceNames.map((n) => n || '(unnamed)')) : 'none'}); name its port "${portName}"`,
+            message: `ServiceMonitor "${monitorName}" scrapes port "${portName}" of Service "${service.name}", but ${source.kind} "${source.name}" has no port named "${portName}" (it has ${describePorts(sourceNames)}); name its port "${portName}"`,
             related: [{ resource: source, pointer: '/metadata/name', message: `${source.kind} "${source.name}"` }],
           });
         }
@@ -49,3 +60,13 @@ export default defineRule({
     }
   },
 });
+
+/** `"http" and an unnamed port`, `no ports` */
+function describePorts(names: string[]): string {
+  if (names.length === 0) return 'no ports';
+  const named = names.filter((name) => name !== '').map((name) => `"${name}"`);
+  const unnamed = names.length - named.length;
+  const parts = [...named];
+  if (unnamed > 0) parts.push(unnamed === 1 ? 'an unnamed port' : `${unnamed} unnamed ports`);
+  return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}

@@ -1,5 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { spec } from '../src/graph.js';
+import { isObject } from '../src/parse.js';
 import { defineRule } from '../src/rule.js';
 import { type Labels, type NamespaceScope, type Requirement, failedRequirements, requirements } from '../src/selector.js';
 import { quoteList } from '../src/suggest.js';
@@ -24,34 +25,55 @@ export default defineRule({
       const scope = graph.scopeOf(monitor);
       const where = describeScope(scope);
       const subject = `ServiceMonitor "${monitor.name}" selects no Service`;
+      const namespaceSelector = spec(monitor).namespaceSelector;
+      const byMatchNames = !scope.any && isObject(namespaceSelector) && Array.isArray(namespaceSelector.matchNames) && namespaceSelector.matchNames.length > 0;
+      // Services with the selected labels outside the scope. A selector without a requirement that some label
+      // be present (empty, or only NotIn/DoesNotExist) matches nearly every Service, which says nothing about
+      // where the wanted one is, so it gets no such hint.
+      const elsewhere = reqs.some((requirement) => !excludes(requirement)) ? graph.servicesMatching(selector, { any: true }) : [];
+      const namespaces = [...new Set(elsewhere.map((s) => s.namespace))];
+      const widen = byMatchNames
+        ? `add ${quoteList(namespaces)} to spec.namespaceSelector.matchNames`
+        : `add ${quoteList(namespaces)} to spec.namespaceSelector.matchNames or move the monitor to ${namespaces.length === 1 ? 'that namespace' : 'one of them'}`;
 
-      // Labels right, namespace wrong: the most common slip, and the most confusing one to debug.
-      const elsewhere = graph.servicesMatching(selector, { any: true });
-      if (elsewhere.length > 0) {
-        const service = elsewhere[0]!;
-        const namespaces = [...new Set(elsewhere.map((s) => s.namespace))];
-        const pointer =
-          spec(monitor).namespaceSelector !== undefined
-            ? '/spec/namespaceSelector'
-            : monitor.body.metadata?.namespace !== undefined
-              ? '/metadata/namespace'
-              : '/metadata/name';
+      // Nothing loaded where the monitor looks: the Service may well exist in the cluster (or in another
+      // repository), so this cannot be verified. It is checked first so that a Service with the same labels
+      // elsewhere turns into a hint, not into an error that may be false.
+      const inScope = graph.servicesInScope(scope);
+      if (inScope.length === 0) {
+        const hint =
+          elsewhere.length > 0
+            ? ` (Service "${elsewhere[0]!.name}" in namespace "${elsewhere[0]!.namespace}" has the selected labels; if that is the one, ${widen})`
+            : '';
         report({
           resource: monitor,
-          pointer,
-          message: `${subject}: Service "${service.name}" has the selected labels but is in namespace "${service.namespace}", while the monitor looks only ${where}; add ${quoteList(namespaces)} to spec.namespaceSelector.matchNames or move the monitor to that namespace`,
-          related: [{ resource: service, pointer: '/metadata/namespace', message: `Service "${service.name}" in namespace "${service.namespace}"` }],
+          pointer: spec(monitor).selector !== undefined ? '/spec/selector' : '/spec/namespaceSelector',
+          level: 'note',
+          message: `${subject} that fedlint can verify: no Service is loaded ${where}${hint}; if the Service comes from the cluster or another repository, lint them together`,
+          related: elsewhere.slice(0, 1).map((service) => ({
+            resource: service,
+            pointer: '/metadata/namespace',
+            message: `Service "${service.name}" in namespace "${service.namespace}"`,
+          })),
         });
         continue;
       }
 
-      const inScope = graph.servicesInScope(scope);
-      if (inScope.length === 0) {
+      // Labels right, namespace wrong: the most common slip, and the most confusing one to debug.
+      if (elsewhere.length > 0) {
+        const service = elsewhere[0]!;
+        // The node to change: the matchNames list, the namespaceSelector, or the monitor's own namespace
+        // (its `metadata` key when metadata.namespace is absent).
+        const pointer = byMatchNames
+          ? '/spec/namespaceSelector/matchNames'
+          : namespaceSelector !== undefined
+            ? '/spec/namespaceSelector'
+            : '/metadata/namespace';
         report({
           resource: monitor,
-          pointer: '/spec/selector',
-          level: 'note',
-          message: `${subject} that fedlint can verify: no Service is loaded ${where}; if the Service comes from the cluster or another repository, lint them together`,
+          pointer,
+          message: `${subject}: Service "${service.name}" has the selected labels but is in namespace "${service.namespace}", while the monitor looks only ${where}; ${widen}`,
+          related: [{ resource: service, pointer: '/metadata/namespace', message: `Service "${service.name}" in namespace "${service.namespace}"` }],
         });
         continue;
       }
@@ -59,10 +81,13 @@ export default defineRule({
       const closest = closestService(monitor, reqs, inScope, (service) => graph.labels(service));
       const failed = failedRequirements(reqs, graph.labels(closest));
       const reasons = failed.map((requirement) => describeFailure(requirement, graph.labels(closest))).join(' and ');
+      // Only missing labels can be fixed by adding one; a wrong or excluded value has to change or go.
+      const onlyMissing = failed.every((requirement) => !excludes(requirement) && graph.labels(closest)[requirement.key] === undefined);
+      const fix = onlyMissing ? 'add the label to the Service or change the selector' : "change the Service's labels or the selector";
       report({
         resource: monitor,
         pointer: `/spec/selector${failed[0]?.pointer ?? ''}`,
-        message: `${subject} ${where}: the closest, Service "${closest.name}", ${reasons}; add the label to the Service or change the selector`,
+        message: `${subject} ${where}: the closest, Service "${closest.name}", ${reasons}; ${fix}`,
         related: [{ resource: closest, pointer: '/metadata/name', message: `closest candidate: Service "${closest.name}"` }],
       });
     }
@@ -89,11 +114,17 @@ function closestService(monitor: Resource, reqs: Requirement[], services: Resour
 }
 
 function describeFailure(requirement: Requirement, labels: Labels): string {
-  const present = labels[requirement.key];
-  if (requirement.text.startsWith('!')) return `carries label ${requirement.key}=${present} that the selector excludes`;
-  if (present === undefined)
-    return Object.keys(labels).length === 0
-      ? `has no labels at all (the selector wants ${requirement.text})`
-      : `lacks label ${requirement.text}`;
-  return `has ${requirement.key}=${present}, not ${requirement.text}`;
+  const { key, text } = requirement;
+  const present = labels[key];
+  if (excludes(requirement)) return `carries label ${key}=${present} that the selector excludes (${text})`;
+  if (present === undefined) {
+    const wanted = text === key || text.startsWith(`${key}=`) ? `label ${text}` : `label ${key} (the selector wants ${text})`;
+    return Object.keys(labels).length === 0 ? `has no labels at all (the selector wants ${text})` : `lacks ${wanted}`;
+  }
+  return `has ${key}=${present}, not ${text}`;
+}
+
+/** NotIn and DoesNotExist: requirements that a Service without the label satisfies (see selector.ts for the texts). */
+function excludes(requirement: Requirement): boolean {
+  return requirement.text === `!${requirement.key}` || requirement.text.startsWith(`${requirement.key} notin (`);
 }

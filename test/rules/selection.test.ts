@@ -1,0 +1,233 @@
+// selector-matches-service and monitor-port-exists: which Services a
+// ServiceMonitor selects (labels, matchExpressions, namespaceSelector, the
+// default namespace), and whether the endpoint's port name exists on them and
+// on a selectorless Service's hand-written Endpoints.
+//
+// Each fixture folder is linted as one repository, so the files use namespaces
+// of their own. Expected lines and columns were read off the fixtures: the
+// wrong value, or the key of the mapping that lacks something.
+
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type Compact, compact, lintPaths, ruleFindings } from '../helpers.js';
+
+const SELECTOR = 'selector-matches-service';
+const PORT = 'monitor-port-exists';
+
+/** Findings of one rule only: a bad fixture may also (rightly) trip a neighbouring rule. */
+async function only(ruleId: string, variant: 'bad' | 'good'): Promise<Compact[]> {
+  return (await ruleFindings(ruleId, variant)).filter((finding) => finding.ruleId === ruleId);
+}
+
+function finding(ruleId: string, file: string, line: number, column: number, message: string, level = 'error'): Compact {
+  return { ruleId, level, file: `test/fixtures/${ruleId}/bad/${file}`, line, column, message };
+}
+
+const selector = (file: string, line: number, column: number, message: string, level = 'error') =>
+  finding(SELECTOR, file, line, column, message, level);
+const port = (file: string, line: number, column: number, message: string) => finding(PORT, file, line, column, message);
+
+// ---------------------------------------------------------------- selector-matches-service
+
+test('selector-matches-service: bad fixtures give exactly these findings', async () => {
+  assert.equal(await only(SELECTOR, 'bad'), [
+    // billing-worker has no metadata.namespace ("default"): shown at the `metadata` key that lacks it
+    selector(
+      'default-namespace.yaml',
+      33,
+      1,
+      'ServiceMonitor "billing-worker" selects no Service: Service "billing-worker" has the selected labels but is in namespace "billing", while the monitor looks only in namespace "default"; add "billing" to spec.namespaceSelector.matchNames or move the monitor to that namespace',
+    ),
+    // billing-api: the Service has no namespace, so it is in "default"; shown at `namespace: billing`
+    selector(
+      'default-namespace.yaml',
+      47,
+      14,
+      'ServiceMonitor "billing-api" selects no Service: Service "billing-api" has the selected labels but is in namespace "default", while the monitor looks only in namespace "billing"; add "default" to spec.namespaceSelector.matchNames or move the monitor to that namespace',
+    ),
+    // the wrong value `check-out`; Service "checkout" beats "cart" on the name
+    selector(
+      'label-value-mismatch.yaml',
+      42,
+      31,
+      'ServiceMonitor "checkout" selects no Service in namespace "shop": the closest, Service "checkout", has app.kubernetes.io/name=checkout, not app.kubernetes.io/name=check-out; change the Service\'s labels or the selector',
+    ),
+    // In: the `- key: tier` entry
+    selector(
+      'match-expressions.yaml',
+      30,
+      9,
+      'ServiceMonitor "search-frontend" selects no Service in namespace "search": the closest, Service "search-api", has tier=backend, not tier in (frontend, web); change the Service\'s labels or the selector',
+    ),
+    // NotIn: the second expression (the first one, app In [search], holds)
+    selector(
+      'match-expressions.yaml',
+      47,
+      9,
+      'ServiceMonitor "search-stable" selects no Service in namespace "search": the closest, Service "search-api", carries label track=canary that the selector excludes (track notin (canary)); change the Service\'s labels or the selector',
+    ),
+    // Exists
+    selector(
+      'match-expressions.yaml',
+      61,
+      9,
+      'ServiceMonitor "search-owned" selects no Service in namespace "search": the closest, Service "search-api", lacks label team; add the label to the Service or change the selector',
+    ),
+    // DoesNotExist: every Service of the other files lacks legacy-metrics, but that is no reason to call it a
+    // namespace mistake
+    selector(
+      'match-expressions.yaml',
+      74,
+      9,
+      'ServiceMonitor "search-modern" selects no Service in namespace "search": the closest, Service "search-api", carries label legacy-metrics=true that the selector excludes (!legacy-metrics); change the Service\'s labels or the selector',
+    ),
+    // nothing loaded in ingress-nginx: a note at the `selector` key
+    selector(
+      'no-service-loaded.yaml',
+      13,
+      3,
+      'ServiceMonitor "ingress-nginx-controller" selects no Service that fedlint can verify: no Service is loaded in namespace "ingress-nginx"; if the Service comes from the cluster or another repository, lint them together',
+      'note',
+    ),
+    // monitoring.rhobs/v1, nothing loaded in observability, the labels exist in tracing: still a note, with the hint
+    selector(
+      'no-service-loaded.yaml',
+      28,
+      3,
+      'ServiceMonitor "jaeger-collector" selects no Service that fedlint can verify: no Service is loaded in namespace "observability" (Service "jaeger-collector" in namespace "tracing" has the selected labels; if that is the one, add "tracing" to spec.namespaceSelector.matchNames or move the monitor to that namespace); if the Service comes from the cluster or another repository, lint them together',
+      'note',
+    ),
+    // the selector value the unlabelled Service cannot satisfy
+    selector(
+      'unlabelled-service.yaml',
+      23,
+      12,
+      'ServiceMonitor "payments-api" selects no Service in namespace "payments": the closest, Service "payments-api", has no labels at all (the selector wants app=payments-api); add the label to the Service or change the selector',
+    ),
+    // no namespaceSelector: the monitor's own namespace, shown at `namespace: monitoring`
+    selector(
+      'wrong-namespace.yaml',
+      49,
+      14,
+      'ServiceMonitor "orders" selects no Service: Service "orders" has the selected labels but is in namespace "orders", while the monitor looks only in namespace "monitoring"; add "orders" to spec.namespaceSelector.matchNames or move the monitor to that namespace',
+    ),
+    // matchNames lacks "inventory": shown at the `matchNames` key; moving the monitor would not help
+    selector(
+      'wrong-namespace.yaml',
+      64,
+      5,
+      'ServiceMonitor "inventory" selects no Service: Service "inventory" has the selected labels but is in namespace "inventory", while the monitor looks only in namespace "orders"; add "inventory" to spec.namespaceSelector.matchNames',
+    ),
+  ]);
+});
+
+test('selector-matches-service: a configured level applies to errors, while cannot-verify notes stay notes', async () => {
+  const base = `test/fixtures/${SELECTOR}/bad`;
+  const result = await lintPaths([`${base}/no-service-loaded.yaml`, `${base}/wrong-namespace.yaml`], { rules: { [SELECTOR]: 'warning' } });
+  assert.equal(
+    compact(result).map((f) => [f.file.slice(base.length + 1), f.line, f.level]),
+    [
+      ['no-service-loaded.yaml', 13, 'note'],
+      ['no-service-loaded.yaml', 28, 'note'],
+      ['wrong-namespace.yaml', 49, 'warning'],
+      ['wrong-namespace.yaml', 64, 'warning'],
+    ],
+  );
+});
+
+test('selector-matches-service: a namespace-less resource is in the --namespace given', async () => {
+  // With "billing" as the default, the namespace-less Service and monitor both land in "billing".
+  const file = `test/fixtures/${SELECTOR}/bad/default-namespace.yaml`;
+  assert.equal(compact(await lintPaths([file], { namespace: 'billing' })), []);
+  assert.equal(
+    compact(await lintPaths([file])).map((f) => [f.ruleId, f.line]),
+    [
+      [SELECTOR, 33],
+      [SELECTOR, 47],
+    ],
+  );
+});
+
+test('selector-matches-service: the related location is the Service that has the labels', async () => {
+  const result = await lintPaths([`test/fixtures/${SELECTOR}/bad/wrong-namespace.yaml`]);
+  const related = result.findings.map((f) =>
+    f.related.map((r) => [r.location.file.displayPath, r.location.region.startLine, r.location.region.startColumn, r.message]),
+  );
+  const file = `test/fixtures/${SELECTOR}/bad/wrong-namespace.yaml`;
+  assert.equal(related, [
+    [[file, 21, 14, 'Service "orders" in namespace "orders"']],
+    [[file, 35, 14, 'Service "inventory" in namespace "inventory"']],
+  ]);
+});
+
+test('selector-matches-service: good fixtures give no finding from any rule', async () => {
+  assert.equal(await ruleFindings(SELECTOR, 'good'), []);
+});
+
+// ---------------------------------------------------------------- monitor-port-exists
+
+test('monitor-port-exists: bad fixtures give exactly these findings', async () => {
+  assert.equal(await only(PORT, 'bad'), [
+    // a typo: did-you-mean
+    port(
+      'port-name-typo.yaml',
+      30,
+      13,
+      'ServiceMonitor "frontend" scrapes port "metric", which is not a port name of Service "frontend" ("http" and "metrics"); use "metrics"',
+    ),
+    // a number where the name belongs: the port with that targetPort
+    port(
+      'port-name-typo.yaml',
+      32,
+      13,
+      'ServiceMonitor "frontend" scrapes port "8080", which is not a port name of Service "frontend" ("http" and "metrics"); endpoints[].port takes the port\'s name, not its number: use "http"',
+    ),
+    // monitoring.rhobs/v1: one of the two selected Services lacks the port; otel-collector has it
+    port(
+      'rhobs-two-services.yaml',
+      43,
+      13,
+      'ServiceMonitor "telemetry" scrapes port "metrics", which is not a port name of Service "tempo" ("http-metrics" and "otlp-grpc"); use "http-metrics"',
+    ),
+    // selectorless Service: its Endpoints name the port "http"
+    port(
+      'selectorless-endpoints.yaml',
+      62,
+      13,
+      'ServiceMonitor "federate-worker-a" scrapes port "web" of Service "worker-a-prometheus", but Endpoints "worker-a-prometheus" has no port named "web" (it has "http"); name its port "web"',
+    ),
+    // selectorless Service: its Endpoints leave the port unnamed
+    port(
+      'selectorless-endpoints.yaml',
+      82,
+      13,
+      'ServiceMonitor "federate-worker-b" scrapes port "web" of Service "worker-b-prometheus", but Endpoints "worker-b-prometheus" has no port named "web" (it has an unnamed port); name its port "web"',
+    ),
+    // the Service's only port is unnamed
+    port(
+      'unnamed-service-port.yaml',
+      26,
+      13,
+      'ServiceMonitor "redis-exporter" scrapes port "metrics" but Service "redis-exporter" has no named ports; name the Service port "metrics"',
+    ),
+  ]);
+});
+
+test('monitor-port-exists: the related location is the Service ports, or the Endpoints that lack the name', async () => {
+  const base = `test/fixtures/${PORT}/bad`;
+  const result = await lintPaths([`${base}/rhobs-two-services.yaml`, `${base}/selectorless-endpoints.yaml`]);
+  const related = result.findings
+    .filter((f) => f.ruleId === PORT)
+    .map((f) => f.related.map((r) => [r.location.file.displayPath, r.location.region.startLine, r.location.region.startColumn, r.message]));
+  assert.equal(related, [
+    [[`${base}/rhobs-two-services.yaml`, 27, 3, 'ports of Service "tempo"']],
+    [[`${base}/selectorless-endpoints.yaml`, 20, 9, 'Endpoints "worker-a-prometheus"']],
+    [[`${base}/selectorless-endpoints.yaml`, 44, 9, 'Endpoints "worker-b-prometheus"']],
+  ]);
+});
+
+test('monitor-port-exists: good fixtures give no finding from any rule', async () => {
+  assert.equal(await ruleFindings(PORT, 'good'), []);
+});
+
+test.run();
