@@ -45,7 +45,7 @@ export default defineRule({
             message =
               suggestion !== undefined
                 ? `${what} has an unnamed port but the port of Service "${service.name}" is named "${suggestion}"; name this port "${suggestion}"`
-                : `${what} has an unnamed port but Service "${service.name}" has ${servicePorts.length} ports; name it after one of them: ${orList(named)}`;
+                : `${what} has an unnamed port but Service "${service.name}" has ${servicePorts.length} ports; name it after one of them: ${quoteList(named, 'or')}`;
           } else if (named.length === 0) {
             suggestion = '';
             message = `${what} port "${entry.name}" is named but the port of Service "${service.name}" is not; remove the name here or name the Service port "${entry.name}"`;
@@ -96,10 +96,3 @@ export default defineRule({
     }
   },
 });
-
-/** `"a"`, `"a" or "b"`, `"a", "b" or "c"` */
-function orList(names: string[]): string {
-  const quoted = names.map((name) => `"${name}"`);
-  if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
-}

@@ -49,11 +49,24 @@ export default defineRule({
         });
         continue;
       }
+      const empty = [relabelings, metricRelabelings].some(
+        (list) => Array.isArray(list) && list.some((entry) => isObject(entry) && entry.targetLabel === label && writes(entry)),
+      );
+      if (empty) {
+        report({
+          resource: endpoint.monitor,
+          pointer: Array.isArray(relabelings) ? `${endpoint.pointer}/relabelings` : `${endpoint.pointer}/metricRelabelings`,
+          message: `${what} sets targetLabel "${label}" without a replacement or sourceLabels, which writes an empty value and so removes the label; add replacement: <source cluster name>`,
+        });
+        continue;
+      }
+      const others = otherWrittenLabels(relabelings);
+      const hint = others.length > 0 ? ` (if "${others[0]}" is your cluster label, run with --cluster-label ${others[0]})` : '';
       report({
         resource: endpoint.monitor,
         // Point at the list that lacks the entry when there is one, else at the endpoint.
         pointer: Array.isArray(relabelings) ? `${endpoint.pointer}/relabelings` : endpoint.pointer,
-        message: `${what} federates series without a "${label}" label: ${looked}, and spec.targetLabels does not name "${label}"; add a relabelings entry {targetLabel: ${label}, replacement: <source cluster name>}`,
+        message: `${what} federates series without a "${label}" label: ${looked}, and spec.targetLabels does not name "${label}"; add a relabelings entry {targetLabel: ${label}, replacement: <source cluster name>}${hint}`,
       });
     }
   },
@@ -64,9 +77,31 @@ function writes(entry: Record<string, any>): boolean {
   return entry.action === undefined || entry.action === null || WRITING_ACTIONS.includes(String(entry.action).toLowerCase());
 }
 
+/**
+ * A replace with neither sourceLabels nor a literal replacement writes the
+ * empty string (the default replacement `$1` of an empty source), which
+ * Prometheus treats as deleting the label.
+ */
+function writesValue(entry: Record<string, any>): boolean {
+  const action = entry.action === undefined || entry.action === null ? '' : String(entry.action).toLowerCase();
+  if (action !== '' && action !== 'replace') return true;
+  const hasSources = Array.isArray(entry.sourceLabels) && entry.sourceLabels.length > 0;
+  const replacement = entry.replacement;
+  const literal = typeof replacement === 'string' && replacement !== '' && !/^\$(\{1\}|1)$/.test(replacement);
+  return hasSources || literal;
+}
+
 function setsTargetLabel(relabelings: unknown, label: string): boolean {
   if (!Array.isArray(relabelings)) return false;
-  return relabelings.some((entry) => isObject(entry) && entry.targetLabel === label && writes(entry));
+  return relabelings.some((entry) => isObject(entry) && entry.targetLabel === label && writes(entry) && writesValue(entry));
+}
+
+/** Labels other than `__internal__` ones that the endpoint's relabelings do write: a hint for --cluster-label. */
+function otherWrittenLabels(relabelings: unknown): string[] {
+  if (!Array.isArray(relabelings)) return [];
+  return relabelings
+    .filter((entry) => isObject(entry) && typeof entry.targetLabel === 'string' && !entry.targetLabel.startsWith('__') && writes(entry) && writesValue(entry))
+    .map((entry) => entry.targetLabel as string);
 }
 
 /** The first entry that sets `targetLabel: <label>` with an action that ignores it. */

@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { selectedClusterService } from '../src/cluster-services.js';
 import { spec } from '../src/graph.js';
 import { isObject } from '../src/parse.js';
 import { defineRule } from '../src/rule.js';
@@ -35,6 +36,18 @@ export default defineRule({
       const widen = byMatchNames
         ? `add ${quoteList(namespaces)} to spec.namespaceSelector.matchNames`
         : `add ${quoteList(namespaces)} to spec.namespaceSelector.matchNames or move the monitor to ${namespaces.length === 1 ? 'that namespace' : 'one of them'}`;
+
+      // A Service the cluster makes itself (the operator's kubelet Service, the API server's): fine, unverifiable.
+      const clusterService = selectedClusterService(reqs, scope);
+      if (clusterService) {
+        report({
+          resource: monitor,
+          pointer: '/spec/selector',
+          level: 'note',
+          message: `${subject} that fedlint can verify: it selects the "${clusterService.name}" Service in namespace "${clusterService.namespace}", which ${clusterService.origin}; no repository defines it`,
+        });
+        continue;
+      }
 
       // Nothing loaded where the monitor looks: the Service may well exist in the cluster (or in another
       // repository), so this cannot be verified. It is checked first so that a Service with the same labels
@@ -124,7 +137,7 @@ function describeFailure(requirement: Requirement, labels: Labels): string {
   return `has ${key}=${present}, not ${text}`;
 }
 
-/** NotIn and DoesNotExist: requirements that a Service without the label satisfies (see selector.ts for the texts). */
+/** NotIn and DoesNotExist: requirements that a Service without the label satisfies. */
 function excludes(requirement: Requirement): boolean {
-  return requirement.text === `!${requirement.key}` || requirement.text.startsWith(`${requirement.key} notin (`);
+  return requirement.operator === 'NotIn' || requirement.operator === 'DoesNotExist';
 }

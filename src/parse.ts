@@ -145,7 +145,9 @@ export function locateInDocument(file: SourceFile, document: Document.Parsed, po
     node = next.node;
     viaKey = next.key;
   }
-  if (isAlias(node) || isScalar(node)) return rangeRegion(file, node.range);
+  // `key:` with no value is a zero-width null just after the colon; the key is what a person looks at.
+  const emptyValue = isScalar(node) && node.value === null && node.range && node.range[0] === node.range[1];
+  if ((isAlias(node) || isScalar(node)) && !(emptyValue && viaKey?.range)) return rangeRegion(file, node.range);
   if (viaKey && viaKey.range) return rangeRegion(file, viaKey.range);
   if (isMap(node) && node.items.length > 0) {
     const first = node.items[0]!;

@@ -14,6 +14,7 @@ export interface Requirement {
   text: string;
   /** The label key this requirement is about. */
   key: string;
+  operator: 'Equals' | 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
   matches(labels: Labels): boolean;
 }
 
@@ -34,6 +35,7 @@ export function requirements(selector: unknown): Requirement[] | null {
         pointer: `/matchLabels/${pointerSegment(key)}`,
         text: `${key}=${wanted}`,
         key,
+        operator: 'Equals',
         matches: (labels) => labels[key] === wanted,
       });
     }
@@ -55,13 +57,13 @@ function expressionRequirement(expression: unknown, pointer: string): Requiremen
   const values = Array.isArray(expression.values) ? expression.values.map(String) : [];
   switch (expression.operator) {
     case 'In':
-      return { pointer, key, text: `${key} in (${values.join(', ')})`, matches: (labels) => key in labels && values.includes(labels[key]!) };
+      return { pointer, key, operator: 'In', text: `${key} in (${values.join(', ')})`, matches: (labels) => key in labels && values.includes(labels[key]!) };
     case 'NotIn':
-      return { pointer, key, text: `${key} notin (${values.join(', ')})`, matches: (labels) => !(key in labels) || !values.includes(labels[key]!) };
+      return { pointer, key, operator: 'NotIn', text: `${key} notin (${values.join(', ')})`, matches: (labels) => !(key in labels) || !values.includes(labels[key]!) };
     case 'Exists':
-      return { pointer, key, text: key, matches: (labels) => key in labels };
+      return { pointer, key, operator: 'Exists', text: key, matches: (labels) => key in labels };
     case 'DoesNotExist':
-      return { pointer, key, text: `!${key}`, matches: (labels) => !(key in labels) };
+      return { pointer, key, operator: 'DoesNotExist', text: `!${key}`, matches: (labels) => !(key in labels) };
     default:
       return null;
   }
@@ -86,9 +88,8 @@ export type NamespaceScope = { any: true } | { any: false; names: string[] };
 export function namespaceScope(namespaceSelector: unknown, ownNamespace: string): NamespaceScope {
   if (!isObject(namespaceSelector)) return { any: false, names: [ownNamespace] };
   if (namespaceSelector.any === true) return { any: true };
-  if (Array.isArray(namespaceSelector.matchNames) && namespaceSelector.matchNames.length > 0)
-    return { any: false, names: namespaceSelector.matchNames.filter((name: unknown) => typeof name === 'string') };
-  return { any: false, names: [ownNamespace] };
+  const names = Array.isArray(namespaceSelector.matchNames) ? namespaceSelector.matchNames.filter((name: unknown) => typeof name === 'string') : [];
+  return { any: false, names: names.length > 0 ? names : [ownNamespace] };
 }
 
 export function labelsOf(metadata: unknown): Labels {

@@ -9,14 +9,14 @@ export function closestName(wanted: string, candidates: Iterable<string>): strin
   for (const candidate of candidates) {
     if (candidate === wanted) continue;
     const d = distance(wanted, candidate);
+    // Names share prefixes like "prometheus-"; allow up to about half the longer name to differ.
+    if (d > Math.max(2, Math.ceil(Math.max(wanted.length, candidate.length) / 2))) continue;
     if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
       bestDistance = d;
     }
   }
-  // Names share prefixes like "prometheus-"; allow up to about half the longer name to differ.
-  if (best === undefined) return undefined;
-  return bestDistance <= Math.max(2, Math.ceil(Math.max(wanted.length, best.length) / 2)) ? best : undefined;
+  return best;
 }
 
 /** ` did you mean "x"?` or '' — ready to append to a message. */
@@ -25,9 +25,9 @@ export function didYouMean(wanted: string, candidates: Iterable<string>): string
   return best === undefined ? '' : `; did you mean "${best}"?`;
 }
 
-/** `"a", "b" and "c"` */
-export function quoteList(names: string[]): string {
+/** `"a", "b" and "c"` (or `… or "c"`) */
+export function quoteList(names: string[], conjunction: 'and' | 'or' = 'and'): string {
   const quoted = names.map((name) => `"${name}"`);
   if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+  return `${quoted.slice(0, -1).join(', ')} ${conjunction} ${quoted[quoted.length - 1]}`;
 }

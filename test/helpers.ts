@@ -34,7 +34,7 @@ export async function lintPaths(paths: string[], options: Omit<LintOptions, 'pat
   return lint({ ...options, paths, cwd: ROOT });
 }
 
-/** Findings of one rule for a fixture folder: test/fixtures/<rule>/<variant>. */
+/** All findings (of every rule) for a rule's fixture folder test/fixtures/<rule>/<variant>: bad fixtures must not trip other rules. */
 export async function ruleFindings(ruleId: string, variant: 'bad' | 'good', options: Omit<LintOptions, 'paths' | 'cwd'> = {}): Promise<Compact[]> {
   const result = await lintPaths([`test/fixtures/${ruleId}/${variant}`], options);
   return compact(result);

@@ -65,6 +65,12 @@ test('a missing field points at the nearest existing node: the key of a mapping,
   assert.equal(monitor!.locate('/spec/endpoints/0/scheme'), { startLine: 11, startColumn: 7, endLine: 11, endColumn: 16 });
 });
 
+test('a key with no value is located at the key, not at the empty spot after the colon', () => {
+  const file = makeSourceFile('x.yaml', 'x.yaml', 'kind: Service\nmetadata:\n  name: a\nspec:\n  honorLabels:\n');
+  const [service] = parseFile(file, 'default').resources;
+  assert.equal(service!.locate('/spec/honorLabels'), { startLine: 5, startColumn: 3, endLine: 5, endColumn: 14 });
+});
+
 test('anchors and aliases: values resolve, positions stay in the document', () => {
   const text = [
     'kind: Service',

@@ -171,7 +171,7 @@ test('federate-cluster-label: bad fixtures', async () => {
       // The `relabelings` key whose list lacks a cluster entry.
       line: 42,
       column: 7,
-      message: `ServiceMonitor "worker-us" endpoint "web" ${NO_CLUSTER_LABEL}`,
+      message: `ServiceMonitor "worker-us" endpoint "web" ${NO_CLUSTER_LABEL} (if "region" is your cluster label, run with --cluster-label region)`,
     },
     {
       ruleId: 'federate-cluster-label',
@@ -217,7 +217,7 @@ test('federate-cluster-label: --cluster-label names the label to look for', asyn
       file: path,
       line: 43,
       column: 7,
-      message: `ServiceMonitor "worker-ap" endpoint "web" ${NO_CLUSTER_LABEL}`,
+      message: `ServiceMonitor "worker-ap" endpoint "web" ${NO_CLUSTER_LABEL} (if "source_cluster" is your cluster label, run with --cluster-label source_cluster)`,
     },
   ]);
 });
@@ -281,6 +281,58 @@ test('rule settings turn a federation rule off or change its level', async () =>
   assert.equal(levels(paths), Array(4).fill('federate-path:note'));
   const strict = await ruleFindings('federate-path', 'bad', { rules: { 'federate-path': 'error' } });
   assert.equal(levels(strict), ['federate-path:error', 'federate-path:error', 'federate-path:warning', 'federate-path:warning']);
+});
+
+
+// ------------------------------------------------ federate-cluster-label, in memory
+
+const FEDERATION = (relabelings: string) => `apiVersion: v1
+kind: Service
+metadata: {name: worker, namespace: mon, labels: {app: worker}}
+spec: {type: ExternalName, externalName: prom.worker.example, ports: [{name: web, port: 9090}]}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: worker, namespace: mon}
+subsets: [{addresses: [{ip: 10.1.2.3}], ports: [{name: web, port: 9090}]}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: worker, namespace: mon}
+spec:
+  selector: {matchLabels: {app: worker}}
+  endpoints:
+    - port: web
+      path: /federate
+      honorLabels: true
+      params: {'match[]': ['{job="node"}']}
+      relabelings:
+${relabelings}
+`;
+
+test('federate-cluster-label: a targetLabel with no replacement and no sourceLabels writes an empty value', () => {
+  assert.equal(compact(lintText(FEDERATION('        - targetLabel: cluster'), 'empty.yaml')), [
+    {
+      ruleId: 'federate-cluster-label',
+      level: 'warning',
+      file: 'empty.yaml',
+      line: 21,
+      column: 7,
+      message:
+        'ServiceMonitor "worker" endpoint "web" sets targetLabel "cluster" without a replacement or sourceLabels, which writes an empty value and so removes the label; add replacement: <source cluster name>',
+    },
+  ]);
+  // sourceLabels give it a value: fine.
+  assert.equal(compact(lintText(FEDERATION('        - {sourceLabels: [__meta_kubernetes_namespace], targetLabel: cluster}'))), []);
+});
+
+test('federate-cluster-label: a differently named label the endpoint does write is offered as --cluster-label', () => {
+  const [finding] = compact(lintText(FEDERATION('        - {targetLabel: source, replacement: eu-1}\n        - {targetLabel: __address__, replacement: "x:9090"}')));
+  assert.is(
+    finding!.message,
+    'ServiceMonitor "worker" endpoint "web" federates series without a "cluster" label: no relabelings or metricRelabelings entry sets targetLabel "cluster", and spec.targetLabels does not name "cluster"; add a relabelings entry {targetLabel: cluster, replacement: <source cluster name>} (if "source" is your cluster label, run with --cluster-label source)',
+  );
+  assert.equal(compact(lintText(FEDERATION('        - {targetLabel: source, replacement: eu-1}'), 'x.yaml', { clusterLabel: 'source' })), []);
 });
 
 test.run();
