@@ -18,10 +18,24 @@ export default defineRule({
       if (typeof portName !== 'string' || portName === '') continue;
       const pointer = `${endpoint.pointer}/port`;
       const monitorName = endpoint.monitor.name;
-      for (const service of graph.selectedServices(endpoint.monitor)) {
+      const selected = graph.selectedServices(endpoint.monitor);
+      const lacking = selected.filter((service) => !portsOfService(service).some((port) => port.name === portName));
+      // A broad selector that catches many unrelated Services is one mistake, not one per Service.
+      if (lacking.length > 1) {
+        const shown = lacking.slice(0, 3).map((service) => service.name);
+        const names = lacking.length > shown.length ? `${shown.map((name) => `"${name}"`).join(', ')} and ${lacking.length - shown.length} more` : quoteList(shown);
+        report({
+          resource: endpoint.monitor,
+          pointer,
+          message: `ServiceMonitor "${monitorName}" scrapes port "${portName}", which ${lacking.length} of the ${selected.length} Services it selects lack (${names}); name their ports "${portName}" or narrow spec.selector to the Services that have it`,
+          related: lacking.slice(0, 10).map((service) => ({ resource: service, pointer: '/spec/ports', message: `ports of Service "${service.name}"` })),
+        });
+      }
+      for (const service of selected) {
         const ports = portsOfService(service);
         const names = ports.map((port) => port.name).filter((name) => name !== '');
         if (!names.includes(portName)) {
+          if (lacking.length > 1) continue;
           // `port: "8080"`: a number where the operator wants the name; point at the port with that number.
           const numbered = /^[0-9]+$/.test(portName)
             ? ports.find((port) => port.name !== '' && (String(port.port) === portName || String(port.targetPort) === portName))

@@ -9,7 +9,7 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compact, compact, lintPaths, ruleFindings } from '../helpers.js';
+import { type Compact, compact, lintPaths, lintText, ruleFindings } from '../helpers.js';
 
 const SELECTOR = 'selector-matches-service';
 const PORT = 'monitor-port-exists';
@@ -228,6 +228,26 @@ test('monitor-port-exists: the related location is the Service ports, or the End
 
 test('monitor-port-exists: good fixtures give no finding from any rule', async () => {
   assert.equal(await ruleFindings(PORT, 'good'), []);
+});
+
+test('monitor-port-exists: a selector that catches many Services without the port is one finding, not one per Service', () => {
+  const services = ['alpha', 'beta', 'gamma', 'delta', 'epsilon']
+    .map((name) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: apps, labels: {team: a}}\nspec: {selector: {app: ${name}}, ports: [{name: grpc, port: 9000}]}\n---\n`)
+    .join('');
+  const monitor = 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: team-a, namespace: apps}\nspec:\n  selector: {matchLabels: {team: a}}\n  endpoints:\n    - port: http\n';
+  const result = lintText(services + monitor, 'many.yaml');
+  assert.equal(compact(result), [
+    {
+      ruleId: 'monitor-port-exists',
+      level: 'error',
+      file: 'many.yaml',
+      line: 32,
+      column: 13,
+      message:
+        'ServiceMonitor "team-a" scrapes port "http", which 5 of the 5 Services it selects lack ("alpha", "beta", "gamma" and 2 more); name their ports "http" or narrow spec.selector to the Services that have it',
+    },
+  ]);
+  assert.is(result.findings[0]!.related.length, 5);
 });
 
 test.run();
