@@ -72,6 +72,10 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(`cannot write ${values.output}: ${(error as Error).message}`);
     }
   } else process.stdout.write(report);
+  // A crashed rule is fedlint's bug, not the user's: say so, and do not pass the check on incomplete results.
+  for (const failure of result.failures)
+    process.stderr.write(`fedlint: internal error in rule ${failure.ruleId}: ${failure.message.split('\n')[0]}; the other rules ran, please report it\n`);
+  if (result.failures.length > 0) return 2;
   return result.findings.some((finding) => finding.level === 'error') ? 1 : 0;
 }
 

@@ -7,18 +7,36 @@ import type { Finding, Level, LintSettings, Report, Resource, Setting } from './
 
 const RANK: Record<Level, number> = { note: 0, warning: 1, error: 2 };
 
-export function runRules(rules: Rule[], graph: Graph, settings: LintSettings, levels: Record<string, Setting>): Finding[] {
+/** A rule that threw: a bug in fedlint, kept apart so that the other rules' findings still reach the user. */
+export interface RuleFailure {
+  ruleId: string;
+  message: string;
+}
+
+export function runRules(
+  rules: Rule[],
+  graph: Graph,
+  settings: LintSettings,
+  levels: Record<string, Setting>,
+): { findings: Finding[]; failures: RuleFailure[] } {
   const findings: Finding[] = [];
+  const failures: RuleFailure[] = [];
   for (const rule of rules) {
     const setting = levels[rule.id];
     if (setting === 'off') continue;
-    rule.check({
-      graph,
-      settings,
-      report: (report) => findings.push(toFinding(rule.id, effectiveLevel(rule.level, report.level, setting), report)),
-    });
+    const reported: Finding[] = [];
+    try {
+      rule.check({
+        graph,
+        settings,
+        report: (report) => reported.push(toFinding(rule.id, effectiveLevel(rule.level, report.level, setting), report)),
+      });
+    } catch (error) {
+      failures.push({ ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
+    }
+    findings.push(...reported);
   }
-  return findings;
+  return { findings, failures };
 }
 
 /**

@@ -3,7 +3,7 @@
 // asks nothing of an edge does not pay for it.
 
 import { isObject } from './parse.js';
-import { type Labels, type NamespaceScope, indexableTerms, labelsOf, namespaceScope, requirements } from './selector.js';
+import { type Labels, type NamespaceScope, indexKeys, indexTerms, labelsOf, namespaceScope, requirements } from './selector.js';
 import type { Resource } from './types.js';
 
 /** API groups whose kinds follow Prometheus Operator's schema (rhobs is Red Hat's downstream fork). */
@@ -58,7 +58,7 @@ export class Graph {
   private readonly byIdentity = new Map<string, Resource>();
   /** namespace → Services in it */
   private readonly servicesByNamespace = new Map<string, Resource[]>();
-  /** namespace → `key=value` → Services carrying that label */
+  /** namespace → `key=value` or `key` → Services carrying that label */
   private readonly servicesByLabel = new Map<string, Map<string, Resource[]>>();
   private readonly serviceLabels = new Map<Resource, Labels>();
   private readonly slicesByService = new Map<string, Resource[]>();
@@ -88,7 +88,7 @@ export class Graph {
     push(this.servicesByNamespace, service.namespace, service);
     let byLabel = this.servicesByLabel.get(service.namespace);
     if (!byLabel) this.servicesByLabel.set(service.namespace, (byLabel = new Map()));
-    for (const [key, value] of Object.entries(labels)) push(byLabel, `${key}=${value}`, service);
+    for (const indexKey of indexKeys(labels)) push(byLabel, indexKey, service);
   }
 
   all(kind: KindName): Resource[] {
@@ -147,14 +147,14 @@ export class Graph {
   servicesMatching(selector: unknown, scope: NamespaceScope): Resource[] {
     const reqs = requirements(selector);
     if (!reqs) return [];
-    return this.candidates(scope, indexableTerms(selector)).filter((service) => {
+    return this.candidates(scope, indexTerms(reqs)).filter((service) => {
       const labels = this.labels(service);
       return reqs.every((requirement) => requirement.matches(labels));
     });
   }
 
   /** Smallest set of Services that can satisfy the selector, found through the label index. */
-  private candidates(scope: NamespaceScope, terms: string[]): Resource[] {
+  private candidates(scope: NamespaceScope, terms: string[][]): Resource[] {
     if (terms.length === 0) return this.servicesInScope(scope);
     const namespaces = scope.any ? [...this.servicesByLabel.keys()] : scope.names;
     const result: Resource[] = [];
@@ -163,9 +163,10 @@ export class Graph {
       if (!byLabel) continue;
       let smallest: Resource[] | undefined;
       for (const term of terms) {
-        const bucket = byLabel.get(term) ?? [];
-        if (!smallest || bucket.length < smallest.length) smallest = bucket;
+        const union = term.flatMap((indexKey) => byLabel.get(indexKey) ?? []);
+        if (!smallest || union.length < smallest.length) smallest = union;
       }
+      // A Service has one value per key, so the union of an In's buckets holds it at most once.
       if (smallest) result.push(...smallest);
     }
     return result;

@@ -3,7 +3,7 @@
 
 import { allRules, graphRules } from '../rules/index.js';
 import { discover } from './discover.js';
-import { applySettings, runRules, sortFindings } from './engine.js';
+import { type RuleFailure, applySettings, runRules, sortFindings } from './engine.js';
 import { UsageError } from './errors.js';
 import { Graph } from './graph.js';
 import { parseFile } from './parse.js';
@@ -13,6 +13,7 @@ import type { Finding, LintSettings, Resource, RuleMeta, Setting, SourceFile } f
 export { UsageError } from './errors.js';
 export { allRules } from '../rules/index.js';
 export type * from './types.js';
+export type { RuleFailure } from './engine.js';
 
 export interface LintOptions {
   /** Files, directories and globs; `-` is standard input. Default: the working directory. */
@@ -34,6 +35,8 @@ export interface LintOptions {
 
 export interface LintResult {
   findings: Finding[];
+  /** Rules that crashed (a fedlint bug): their findings may be incomplete. */
+  failures: RuleFailure[];
   files: SourceFile[];
   resourceCount: number;
   rules: RuleMeta[];
@@ -70,8 +73,9 @@ export function lintSources(
     findings.push(...parsed.findings);
   }
   const graph = new Graph(resources);
-  const all = [...applySettings(findings, levels), ...runRules(graphRules, graph, settings, levels)];
-  return { findings: sortFindings(all), files: sources, resourceCount: resources.length, rules: allRules };
+  const ruled = runRules(graphRules, graph, settings, levels);
+  const all = [...applySettings(findings, levels), ...ruled.findings];
+  return { findings: sortFindings(all), failures: ruled.failures, files: sources, resourceCount: resources.length, rules: allRules };
 }
 
 const LEVELS = new Set(['off', 'note', 'warning', 'error']);

@@ -15,6 +15,8 @@ export interface Requirement {
   /** The label key this requirement is about. */
   key: string;
   operator: 'Equals' | 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  /** The values an Equals/In/NotIn requirement names. */
+  values: string[];
   matches(labels: Labels): boolean;
 }
 
@@ -36,6 +38,7 @@ export function requirements(selector: unknown): Requirement[] | null {
         text: `${key}=${wanted}`,
         key,
         operator: 'Equals',
+        values: [wanted],
         matches: (labels) => labels[key] === wanted,
       });
     }
@@ -57,13 +60,13 @@ function expressionRequirement(expression: unknown, pointer: string): Requiremen
   const values = Array.isArray(expression.values) ? expression.values.map(String) : [];
   switch (expression.operator) {
     case 'In':
-      return { pointer, key, operator: 'In', text: `${key} in (${values.join(', ')})`, matches: (labels) => key in labels && values.includes(labels[key]!) };
+      return { pointer, key, operator: 'In', values, text: `${key} in (${values.join(', ')})`, matches: (labels) => key in labels && values.includes(labels[key]!) };
     case 'NotIn':
-      return { pointer, key, operator: 'NotIn', text: `${key} notin (${values.join(', ')})`, matches: (labels) => !(key in labels) || !values.includes(labels[key]!) };
+      return { pointer, key, operator: 'NotIn', values, text: `${key} notin (${values.join(', ')})`, matches: (labels) => !(key in labels) || !values.includes(labels[key]!) };
     case 'Exists':
-      return { pointer, key, operator: 'Exists', text: key, matches: (labels) => key in labels };
+      return { pointer, key, operator: 'Exists', values: [], text: key, matches: (labels) => key in labels };
     case 'DoesNotExist':
-      return { pointer, key, operator: 'DoesNotExist', text: `!${key}`, matches: (labels) => !(key in labels) };
+      return { pointer, key, operator: 'DoesNotExist', values: [], text: `!${key}`, matches: (labels) => !(key in labels) };
     default:
       return null;
   }
@@ -73,13 +76,25 @@ export function failedRequirements(reqs: Requirement[], labels: Labels): Require
   return reqs.filter((requirement) => !requirement.matches(labels));
 }
 
-/** Values that an index by `key=value` can use to find candidates: matchLabels pairs and single-valued `In`. */
-export function indexableTerms(selector: unknown): string[] {
-  if (!isObject(selector)) return [];
-  const terms: string[] = [];
-  if (isObject(selector.matchLabels))
-    for (const [key, value] of Object.entries(selector.matchLabels)) terms.push(`${key}=${String(value)}`);
+/**
+ * Index lookups that bound a selector's matches: each inner list is a set of
+ * index keys whose union holds every Service that can satisfy one
+ * requirement (`key=value` for matchLabels and `In`, `key` for `Exists`).
+ * NotIn and DoesNotExist bound nothing. Use with `indexKeys` below.
+ */
+export function indexTerms(reqs: Requirement[]): string[][] {
+  const terms: string[][] = [];
+  for (const requirement of reqs) {
+    if (requirement.operator === 'Equals' || requirement.operator === 'In')
+      terms.push(requirement.values.map((value) => `${requirement.key}=${value}`));
+    else if (requirement.operator === 'Exists') terms.push([requirement.key]);
+  }
   return terms;
+}
+
+/** The index keys a set of labels is filed under: `key=value` and `key` for each label. */
+export function indexKeys(labels: Labels): string[] {
+  return Object.entries(labels).flatMap(([key, value]) => [`${key}=${value}`, key]);
 }
 
 /** Which namespaces a monitor's `namespaceSelector` looks at: every one, or a list. */

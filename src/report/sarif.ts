@@ -40,6 +40,20 @@ export function toSarif(result: LintResult, options: { cwd: string }): Record<st
             })),
           },
         },
+        invocations: [
+          {
+            executionSuccessful: result.failures.length === 0,
+            ...(result.failures.length > 0
+              ? {
+                  toolExecutionNotifications: result.failures.map((failure) => ({
+                    level: 'error',
+                    message: { text: `rule ${failure.ruleId} failed: ${failure.message}` },
+                    descriptor: { id: failure.ruleId },
+                  })),
+                }
+              : {}),
+          },
+        ],
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.cwd) } },
         columnKind: 'utf16CodeUnits',
         results: result.findings.map((finding) => ({
