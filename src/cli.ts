@@ -11,7 +11,7 @@ import { TOOL_VERSION } from './meta.js';
 import { formatGithub } from './report/github.js';
 import { formatJson } from './report/json.js';
 import { formatSarif } from './report/sarif.js';
-import { formatStylish } from './report/stylish.js';
+import { formatStylish, useColor } from './report/stylish.js';
 import type { Setting } from './types.js';
 
 const FORMATS = ['stylish', 'sarif', 'json', 'github'] as const;
@@ -47,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
   if (values.version) return print(`${TOOL_VERSION}\n`);
   if (positionals[0] === 'rules' && positionals.length === 1) return print(formatRuleList());
 
+  for (const option of NON_EMPTY)
+    if (values[option] !== undefined && values[option]!.trim() === '') throw new UsageError(`--${option} needs a non-empty value`);
   const format = (values.format ?? 'stylish') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${format}"; use one of ${FORMATS.join(', ')}`);
   const paths = positionals;
@@ -63,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     rules: parseRuleSettings(values.rule ?? []),
   });
 
-  const color = !values.output && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
+  const color = useColor({ toFile: values.output !== undefined, isTTY: process.stdout.isTTY === true, env: process.env });
   const report = render(format, result, { cwd, color });
   if (values.output) {
     try {
@@ -103,6 +105,9 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
+/** Options whose empty value would silently produce nonsense (`namespace ""`). */
+const NON_EMPTY = ['format', 'output', 'stdin-filename', 'namespace', 'cluster-label'] as const;
+
 function parseRuleSettings(entries: string[]): Record<string, Setting> {
   const settings: Record<string, Setting> = {};
   for (const entry of entries) {
@@ -141,6 +146,12 @@ function print(text: string): number {
   process.stdout.write(text);
   return 0;
 }
+
+// `fedlint … | head` closes the pipe early: that is the reader's choice, not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

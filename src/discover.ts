@@ -2,8 +2,8 @@
 // contents (that is the next stage's job); only a path that does not exist at
 // all, or a glob that matches nothing, is a usage error.
 
-import { lstatSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob, hasMagic } from 'glob';
 import { minimatch } from 'minimatch';
 import { UsageError } from './errors.js';
@@ -20,7 +20,7 @@ export interface Discovered {
 }
 
 export async function discover(paths: string[], cwd: string, ignore: string[]): Promise<Discovered> {
-  const found = new Set<string>();
+  const found: string[] = [];
   const unreadable: Discovered['unreadable'] = [];
   let stdin = false;
   for (const given of paths.length > 0 ? paths : ['.']) {
@@ -29,10 +29,11 @@ export async function discover(paths: string[], cwd: string, ignore: string[]): 
       continue;
     }
     const absolute = resolve(cwd, given);
-    if (hasMagic(given, { windowsPathsNoEscape: false })) {
-      const matches = await glob(given, { cwd, absolute: true, nodir: true, ignore: ALWAYS_SKIPPED });
+    // A path that exists is taken literally, even if it looks like a glob (`values[prod].yaml`).
+    if (!exists(absolute) && hasMagic(given, { magicalBraces: true })) {
+      const matches = await glob(given, { cwd, absolute: true, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
       if (matches.length === 0) throw new UsageError(`no files match the pattern "${given}"`);
-      for (const match of matches) found.add(match);
+      found.push(...matches);
       continue;
     }
     let isDirectory: boolean;
@@ -45,14 +46,52 @@ export async function discover(paths: string[], cwd: string, ignore: string[]): 
       continue;
     }
     if (!isDirectory) {
-      found.add(absolute);
+      found.push(absolute);
       continue;
     }
-    const inside = await glob('**/*.{yaml,yml}', { cwd: absolute, absolute: true, nodir: true, ignore: ALWAYS_SKIPPED });
-    for (const file of inside) found.add(file);
+    // glob does not walk a cwd that is itself a symlink: walk the real folder, report under the name given.
+    const real = realpathSync(absolute);
+    const inside = await glob('**/*.{yaml,yml}', { cwd: real, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
+    for (const file of inside) found.push(join(absolute, file));
   }
-  const kept = [...found].filter((file) => !isIgnored(relativePath(cwd, file), ignore)).sort();
+  const patterns = ignore.map((pattern) => normalizePattern(cwd, pattern));
+  const kept = unique(found.filter((file) => !isIgnored(relativePath(cwd, file), patterns)).sort());
   return { files: stdin ? [STDIN, ...kept] : kept, unreadable };
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One path per real file: a file reached through a symlink as well as
+ * directly is linted once, under its own name rather than the link's.
+ */
+function unique(sortedFiles: string[]): string[] {
+  const chosen = new Map<string, string>();
+  for (const file of sortedFiles) {
+    let key = file;
+    try {
+      key = realpathSync(file);
+    } catch {
+      // Dangling links and loops keep their own path; reading them reports the problem.
+    }
+    const previous = chosen.get(key);
+    if (previous === undefined || (isLink(previous) && !isLink(file))) chosen.set(key, file);
+  }
+  return [...chosen.values()].sort();
+}
+
+/** `./vendor/`, `vendor/` and `/abs/repo/vendor` all mean the folder `vendor` relative to cwd. */
+function normalizePattern(cwd: string, pattern: string): string {
+  let normalized = isAbsolute(pattern) ? relativePath(cwd, pattern) : pattern.split(sep).join('/');
+  normalized = normalized.replace(/^(\.\/)+/, '');
+  return normalized.length > 1 ? normalized.replace(/\/+$/, '') : normalized;
 }
 
 function isLink(path: string): boolean {

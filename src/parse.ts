@@ -36,11 +36,18 @@ export function position(file: SourceFile, offset: number): { line: number; colu
   return { line: low + 1, column: offset - starts[low]! + 1 };
 }
 
-export function regionOf(file: SourceFile, start: number, end: number): Region {
+export function regionOf(file: SourceFile, rawStart: number, rawEnd: number): Region {
+  const { text } = file;
+  const isBreak = (offset: number) => text[offset] === '\n' || text[offset] === '\r';
+  // An error at the very end of a file that ends with a line break would sit on an empty last line:
+  // move it back to the end of the last line that has text.
+  let start = Math.min(rawStart, text.length);
+  if (start === text.length) while (start > 0 && isBreak(start - 1)) start--;
   const from = position(file, start);
-  // A region that ends on a line break reads better ending at the previous line's end.
-  let stop = Math.max(end, start + 1);
-  while (stop > start + 1 && (file.text[stop - 1] === '\n' || file.text[stop - 1] === '\r')) stop--;
+  // Never end past the text, and never on the next line because the range took a line break along.
+  let stop = Math.min(Math.max(rawEnd, start + 1), text.length);
+  while (stop > start && isBreak(stop - 1)) stop--;
+  if (stop <= start) return { startLine: from.line, startColumn: from.column, endLine: from.line, endColumn: from.column + 1 };
   const to = position(file, stop);
   return { startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column };
 }

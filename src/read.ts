@@ -2,6 +2,7 @@
 // that cannot be read becomes a `file-unreadable` finding, never an exception.
 
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { describeError, relativePath } from './discover.js';
 import { fileFinding, makeSourceFile } from './parse.js';
 import type { Finding, SourceFile } from './types.js';
@@ -26,7 +27,8 @@ export function readSources(
   for (const { path, reason } of unreadable) unreadableFinding(path, reason);
   for (const path of files) {
     if (path === '-') {
-      if (stdin) sources.push(makeSourceFile('-', stdin.filename, stdin.text));
+      // An absolute --stdin-filename (editors pass one) is shown relative, like every other file.
+      if (stdin) sources.push(makeSourceFile('-', isAbsolute(stdin.filename) ? relativePath(cwd, stdin.filename) : stdin.filename, stdin.text));
       continue;
     }
     try {

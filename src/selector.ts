@@ -39,7 +39,7 @@ export function requirements(selector: unknown): Requirement[] | null {
         key,
         operator: 'Equals',
         values: [wanted],
-        matches: (labels) => labels[key] === wanted,
+        matches: (labels) => labelValue(labels, key) === wanted,
       });
     }
   }
@@ -57,16 +57,16 @@ export function requirements(selector: unknown): Requirement[] | null {
 function expressionRequirement(expression: unknown, pointer: string): Requirement | null {
   if (!isObject(expression) || typeof expression.key !== 'string') return null;
   const key = expression.key;
-  const values = Array.isArray(expression.values) ? expression.values.map(String) : [];
+  const values: string[] = Array.isArray(expression.values) ? [...new Set(expression.values.map(String))] : [];
   switch (expression.operator) {
     case 'In':
-      return { pointer, key, operator: 'In', values, text: `${key} in (${values.join(', ')})`, matches: (labels) => key in labels && values.includes(labels[key]!) };
+      return { pointer, key, operator: 'In', values, text: `${key} in (${values.join(', ')})`, matches: (labels) => values.includes(labelValue(labels, key)!) };
     case 'NotIn':
-      return { pointer, key, operator: 'NotIn', values, text: `${key} notin (${values.join(', ')})`, matches: (labels) => !(key in labels) || !values.includes(labels[key]!) };
+      return { pointer, key, operator: 'NotIn', values, text: `${key} notin (${values.join(', ')})`, matches: (labels) => !values.includes(labelValue(labels, key)!) };
     case 'Exists':
-      return { pointer, key, operator: 'Exists', values: [], text: key, matches: (labels) => key in labels };
+      return { pointer, key, operator: 'Exists', values: [], text: key, matches: (labels) => labelValue(labels, key) !== undefined };
     case 'DoesNotExist':
-      return { pointer, key, operator: 'DoesNotExist', values: [], text: `!${key}`, matches: (labels) => !(key in labels) };
+      return { pointer, key, operator: 'DoesNotExist', values: [], text: `!${key}`, matches: (labels) => labelValue(labels, key) === undefined };
     default:
       return null;
   }
@@ -109,8 +109,14 @@ export function namespaceScope(namespaceSelector: unknown, ownNamespace: string)
 
 export function labelsOf(metadata: unknown): Labels {
   if (!isObject(metadata) || !isObject(metadata.labels)) return {};
-  const labels: Labels = {};
+  // No prototype: a label named `constructor` or `hasOwnProperty` must not find Object's members.
+  const labels: Labels = Object.create(null);
   for (const [key, value] of Object.entries(metadata.labels))
     if (value !== null && typeof value !== 'object') labels[key] = String(value);
   return labels;
+}
+
+/** A label's value, never an inherited Object member (labels objects may come from anywhere). */
+export function labelValue(labels: Labels, key: string): string | undefined {
+  return Object.hasOwn(labels, key) ? labels[key] : undefined;
 }

@@ -1,7 +1,7 @@
 // End to end through the built CLI (dist/), as a user or CI runs it.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -112,8 +112,32 @@ test('bad YAML is a finding at its position, never exit 2, and other files are s
   const run = fedlint(['--format', 'json', join(ROOT, 'test/fixtures/seed-federation-fixed'), '-'], { input: 'kind: Service\nmetadata: {name: x\n', cwd: dir });
   assert.is(run.code, 1);
   const output = JSON.parse(run.stdout);
-  assert.equal(output.findings.map((f: any) => [f.ruleId, f.file, f.startLine]), [['yaml-syntax', '<stdin>', 3]]);
+  assert.equal(output.findings.map((f: any) => [f.ruleId, f.file, f.startLine]), [['yaml-syntax', '<stdin>', 2]]);
   assert.is(output.summary.resources, 4);
+});
+
+test('stylish colours on a real terminal (util-linux script gives a pty), and not with NO_COLOR', () => {
+  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${SEED}`;
+  const onTerminal = (env: NodeJS.ProcessEnv) =>
+    spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, encoding: 'utf8', env }).stdout;
+  const { NO_COLOR, ...withoutNoColor } = process.env;
+  assert.match(onTerminal(withoutNoColor), /\u001b\[31merror/);
+  assert.not.match(onTerminal({ ...withoutNoColor, NO_COLOR: '1' }), /\u001b\[/);
+});
+
+test('empty option values are usage errors', () => {
+  const run = fedlint(['--cluster-label', '', SEED]);
+  assert.is(run.code, 2);
+  assert.is(run.stderr, 'fedlint: --cluster-label needs a non-empty value\n');
+});
+
+test('a reader that closes the pipe early gets no stack trace', () => {
+  // Far more output than a pipe buffer holds, so that writing really fails with EPIPE.
+  const file = join(mkdtempSync(join(tmpdir(), 'fedlint-')), 'orphans.yaml');
+  writeFileSync(file, Array.from({ length: 3000 }, (_, i) => `apiVersion: v1\nkind: Endpoints\nmetadata: {name: orphan-${i}}\n`).join('---\n'));
+  const run = spawnSync('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${file} | head -1`], { cwd: ROOT, encoding: 'utf8' });
+  assert.is(run.stdout.split('\n').length, 2);
+  assert.is(run.stderr, '');
 });
 
 test('--version and --help', () => {

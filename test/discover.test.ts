@@ -82,4 +82,43 @@ test('symlink loops and dangling links are file-unreadable findings; the other f
   ]);
 });
 
+test('a symlinked directory is walked through its real folder and reported under the name given', async () => {
+  const root = tree();
+  symlinkSync(join(root, 'deploy'), join(root, 'linked'));
+  const { files } = await discover(['linked'], root, []);
+  assert.equal(relative(root, files), ['linked/a.yaml', 'linked/nested/b.yml']);
+});
+
+test('a file reached twice (directly and through a symlink) is linted once', async () => {
+  const root = tree();
+  symlinkSync(join(root, 'deploy', 'a.yaml'), join(root, 'clusters', 'alias.yaml'));
+  const { files } = await discover(['clusters', 'deploy'], root, []);
+  assert.equal(relative(root, files), ['clusters/eu/f.yaml', 'clusters/us/g.yaml', 'deploy/a.yaml', 'deploy/nested/b.yml']);
+});
+
+test('dot folders are searched (manifests under .deploy/ count); .git is not', async () => {
+  const root = tree();
+  mkdirSync(join(root, '.deploy'));
+  writeFileSync(join(root, '.deploy', 'h.yaml'), ORPHAN);
+  const { files } = await discover(['.'], root, ['clusters', 'vendor', 'deploy']);
+  assert.equal(relative(root, files), ['.deploy/h.yaml']);
+});
+
+test('--ignore accepts ./prefix, a trailing slash and absolute paths', async () => {
+  const root = tree();
+  for (const pattern of ['./vendor', 'vendor/', join(root, 'vendor'), './vendor/**']) {
+    const { files } = await discover(['vendor', 'deploy/a.yaml'], root, [pattern]);
+    assert.equal(relative(root, files), ['deploy/a.yaml'], pattern);
+  }
+});
+
+test('brace globs expand; an existing file whose name looks like a glob is read literally', async () => {
+  const root = tree();
+  writeFileSync(join(root, 'values[prod].yaml'), ORPHAN);
+  const braces = await discover(['clusters/{eu,us}/*.yaml'], root, []);
+  assert.equal(relative(root, braces.files), ['clusters/eu/f.yaml', 'clusters/us/g.yaml']);
+  const literal = await discover(['values[prod].yaml'], root, []);
+  assert.equal(relative(root, literal.files), ['values[prod].yaml']);
+});
+
 test.run();

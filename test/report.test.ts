@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatGithub } from '../src/report/github.js';
-import { formatStylish } from '../src/report/stylish.js';
+import { formatStylish, useColor } from '../src/report/stylish.js';
 import { toSarif } from '../src/report/sarif.js';
 import { ROOT, lintText } from './helpers.js';
 
@@ -17,6 +17,14 @@ test('stylish: ANSI colour only when asked for; same text otherwise', () => {
   assert.match(coloured, /\u001b\[31merror/);
   assert.is(coloured.replace(/\u001b\[\d+m/g, ''), plain);
   assert.is(plain.split('\n')[0], 'e.yaml:3:18  error    Endpoints "orphan" has no Service of the same name in namespace "mon"; create the Service or rename the Endpoints to match it  endpoints-name-match');
+});
+
+test('colour: only on a terminal, not into a file, never with a non-empty NO_COLOR', () => {
+  assert.ok(useColor({ toFile: false, isTTY: true, env: {} }));
+  assert.ok(useColor({ toFile: false, isTTY: true, env: { NO_COLOR: '' } }));
+  assert.not.ok(useColor({ toFile: false, isTTY: true, env: { NO_COLOR: '1' } }));
+  assert.not.ok(useColor({ toFile: false, isTTY: false, env: {} }));
+  assert.not.ok(useColor({ toFile: true, isTTY: true, env: {} }));
 });
 
 test('stylish: no findings is one summary line', () => {
@@ -38,7 +46,7 @@ test('sarif: a crashed rule shows as an unsuccessful invocation with a notificat
   assert.equal(ok.runs[0].invocations, [{ executionSuccessful: true }]);
   const failed: any = toSarif({ ...result, failures: [{ ruleId: 'endpoints-name-match', message: 'boom' }] }, { cwd: ROOT });
   assert.equal(failed.runs[0].invocations[0].toolExecutionNotifications, [
-    { level: 'error', message: { text: 'rule endpoints-name-match failed: boom' }, descriptor: { id: 'endpoints-name-match' } },
+    { level: 'error', message: { text: 'rule endpoints-name-match failed: boom' }, associatedRule: { id: 'endpoints-name-match', index: 2 } },
   ]);
 });
 

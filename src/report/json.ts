@@ -10,6 +10,7 @@ export function formatJson(result: LintResult): string {
   const output = {
     tool: { name: 'fedlint', version: TOOL_VERSION },
     summary: { ...countLevels(result.findings), files: result.files.length, resources: result.resourceCount },
+    failures: result.failures,
     findings: result.findings.map((finding) => ({
       ruleId: finding.ruleId,
       level: finding.level,

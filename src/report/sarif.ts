@@ -3,10 +3,11 @@
 // finding is about, not where it sits, so they survive unrelated line moves.
 
 import { createHash } from 'node:crypto';
+import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LintResult } from '../index.js';
 import { INFORMATION_URI, TOOL_NAME, TOOL_VERSION, helpUri } from '../meta.js';
-import type { Finding, Location } from '../types.js';
+import type { Finding, Location, SourceFile } from '../types.js';
 
 const SRCROOT = '%SRCROOT%';
 const FINGERPRINT_KEY = 'fedlint/v1';
@@ -48,7 +49,7 @@ export function toSarif(result: LintResult, options: { cwd: string }): Record<st
                   toolExecutionNotifications: result.failures.map((failure) => ({
                     level: 'error',
                     message: { text: `rule ${failure.ruleId} failed: ${failure.message}` },
-                    descriptor: { id: failure.ruleId },
+                    associatedRule: { id: failure.ruleId, index: ruleIndex.get(failure.ruleId) ?? -1 },
                   })),
                 }
               : {}),
@@ -79,10 +80,18 @@ export function toSarif(result: LintResult, options: { cwd: string }): Record<st
 }
 
 function physicalLocation(location: Location) {
-  return {
-    artifactLocation: { uri: relativeUri(location.file.displayPath), uriBaseId: SRCROOT },
-    region: { ...location.region },
-  };
+  return { artifactLocation: artifactLocation(location.file), region: { ...location.region } };
+}
+
+/**
+ * Files under the working directory are relative to %SRCROOT%, which code
+ * scanning maps onto the repository; a file elsewhere gets an absolute URI.
+ */
+function artifactLocation(file: SourceFile): { uri: string; uriBaseId?: string } {
+  const { displayPath, path } = file;
+  const outside = isAbsolute(displayPath) || displayPath === '..' || displayPath.startsWith('../');
+  if (outside) return { uri: pathToFileURL(isAbsolute(path) ? path : displayPath).href };
+  return { uri: relativeUri(displayPath), uriBaseId: SRCROOT };
 }
 
 /** A relative URI reference: each path segment percent-encoded (`<stdin>`, spaces, `#`). */
@@ -96,11 +105,12 @@ function directoryUri(directory: string): string {
 }
 
 /**
- * Identity of a finding: rule, file, resource, JSON pointer and message; no
- * line numbers. Identical identities get an occurrence number.
+ * Identity of a finding: rule, file, resource and JSON pointer. Neither line
+ * numbers nor the message, whose suggestions ("the closest Service …") change
+ * when unrelated resources are added. Identical identities get an occurrence number.
  */
 function fingerprint(finding: Finding, seen: Map<string, number>): string {
-  const identity = [finding.ruleId, finding.location.file.displayPath, finding.resourceKey, finding.pointer, finding.message].join('\u0000');
+  const identity = [finding.ruleId, finding.location.file.displayPath, finding.resourceKey, finding.pointer].join('\u0000');
   const occurrence = (seen.get(identity) ?? 0) + 1;
   seen.set(identity, occurrence);
   return `${createHash('sha256').update(identity).digest('hex').slice(0, 32)}:${occurrence}`;

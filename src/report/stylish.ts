@@ -45,3 +45,9 @@ function where(finding: Finding): string {
   const { file, region } = finding.location;
   return `${file.displayPath}:${region.startLine}:${region.startColumn}`;
 }
+
+/** Colour only for a person at a terminal, and never when NO_COLOR is set to a non-empty value (no-color.org). */
+export function useColor(context: { toFile: boolean; isTTY: boolean; env: NodeJS.ProcessEnv }): boolean {
+  const noColor = context.env.NO_COLOR;
+  return !context.toFile && context.isTTY && (noColor === undefined || noColor === '');
+}
