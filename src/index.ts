@@ -1,11 +1,13 @@
 // The library API: what the CLI, the GitHub Action and editors call.
 // lint() runs the whole pipeline: discover → read → parse → graph → rules.
 
+import { resolve } from 'node:path';
 import { allRules, graphRules } from '../rules/index.js';
 import { discover } from './discover.js';
 import { type RuleFailure, applySettings, runRules, sortFindings } from './engine.js';
 import { UsageError } from './errors.js';
 import { Graph } from './graph.js';
+import { patchFiles } from './kustomize.js';
 import { parseFile } from './parse.js';
 import { readSources } from './read.js';
 import type { Finding, LintSettings, Resource, RuleMeta, Setting, SourceFile } from './types.js';
@@ -72,10 +74,11 @@ export function lintSources(
     resources.push(...parsed.resources);
     findings.push(...parsed.findings);
   }
-  const graph = new Graph(resources);
+  const patches = patchFiles(resources);
+  const graph = new Graph(patches.size === 0 ? resources : resources.filter((resource) => !patches.has(resolve(resource.file.path))));
   const ruled = runRules(graphRules, graph, settings, levels);
   const all = [...applySettings(findings, levels), ...ruled.findings];
-  return { findings: sortFindings(all), failures: ruled.failures, files: sources, resourceCount: resources.length, rules: allRules };
+  return { findings: sortFindings(all), failures: ruled.failures, files: sources, resourceCount: graph.resources.length, rules: allRules };
 }
 
 const LEVELS = new Set(['off', 'note', 'warning', 'error']);

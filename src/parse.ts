@@ -10,6 +10,8 @@ import type { Finding, Region, Resource, SourceFile } from './types.js';
 /** An alias bomb is refused once expansion would visit more aliases than this. */
 const MAX_ALIAS_COUNT = 1000;
 
+const KUSTOMIZATION_FILE = /(?:^|\/)kustomization\.ya?ml$/;
+
 export interface ParseResult {
   resources: Resource[];
   findings: Finding[];
@@ -98,6 +100,9 @@ export function parseFile(file: SourceFile, defaultNamespace: string): ParseResu
       );
       return;
     }
+    if (!isObject(body)) return;
+    // kustomize lets kustomization.yaml omit apiVersion and kind; it is a Kustomization all the same.
+    if (body.kind === undefined && KUSTOMIZATION_FILE.test(file.displayPath)) body = { ...body, kind: 'Kustomization' };
     if (!isObject(body) || typeof body.kind !== 'string') return;
     if (body.kind === 'List' && Array.isArray(body.items)) {
       body.items.forEach((item: unknown, itemIndex: number) => {
