@@ -10,14 +10,17 @@ const LABEL_POINTER = `/metadata/labels/${pointerSegment(SERVICE_NAME_LABEL)}`;
 export default defineRule({
   id: 'endpoints-name-match',
   level: 'error',
-  summary: 'Endpoints and their Service share a name and namespace; a selected selectorless Service has Endpoints',
+  summary: 'Endpoints and their Service share a name and namespace; a selected selectorless Service has Endpoints; a Service with a selector has no hand-written ones',
   help:
     'Kubernetes joins a Service to its Endpoints object only by identical name and namespace (and to an EndpointSlice ' +
     'only through the label kubernetes.io/service-name in the same namespace), and Prometheus discovers targets through ' +
     'that join. An Endpoints object or EndpointSlice with no Service of that name is never scraped; a Service without a ' +
     'selector (or of type ExternalName) that a ServiceMonitor selects has no targets until an Endpoints object (or an ' +
     'EndpointSlice labelled kubernetes.io/service-name) of the same name lists the remote addresses. Rename one side so ' +
-    'that the names and namespaces agree.',
+    'that the names and namespaces agree. Hand-written Endpoints only last for a Service without a selector: for a ' +
+    'Service with one, the endpoints controller owns the Endpoints object and replaces its addresses with those of the ' +
+    "selected Pods (a warning). Remove the Service's selector to keep the hand-written endpoints of a remote target, " +
+    'or drop the Endpoints object.',
   check({ graph, report }) {
     /** Reports an Endpoints/EndpointSlice that names (`wanted`) a Service that is not in its namespace. */
     const reportOrphan = (resource: Resource, wanted: string, namePointer: string, subject: string) => {
@@ -46,7 +49,23 @@ export default defineRule({
     };
 
     for (const endpoints of graph.all('Endpoints')) {
-      if (graph.serviceOf(endpoints)) continue;
+      const service = graph.serviceOf(endpoints);
+      if (service) {
+        // The endpoints controller owns the Endpoints of a Service with a selector and rewrites them from the
+        // selected Pods: hand-written addresses (a remote Prometheus) are gone on the next sync. An object the
+        // controller itself wrote (exported from a cluster) carries its trigger-time annotation.
+        if (isSelectorless(service) || writtenByController(endpoints)) continue;
+        report({
+          resource: endpoints,
+          pointer: '/metadata/name',
+          level: 'warning',
+          message:
+            `Endpoints "${endpoints.name}" is written by hand, but Service "${service.name}" has a selector, so the endpoints controller ` +
+            `replaces its addresses with those of the selected Pods; remove the Service's selector to keep hand-written endpoints for a remote target, or drop this Endpoints object`,
+          related: [{ resource: service, pointer: '/spec/selector', message: `selector of Service "${service.name}"` }],
+        });
+        continue;
+      }
       reportOrphan(
         endpoints,
         endpoints.name,
@@ -124,4 +143,12 @@ function ownerByName(slice: Resource, services: Resource[]): Resource | undefine
     if (!best || service.name.length > best.name.length) best = service;
   }
   return best;
+}
+
+/** The endpoints controller stamps the Endpoints it writes; hand-written ones lack the stamp. */
+const CONTROLLER_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
+
+function writtenByController(endpoints: Resource): boolean {
+  const metadata = endpoints.body.metadata;
+  return isObject(metadata) && isObject(metadata.annotations) && CONTROLLER_ANNOTATION in metadata.annotations;
 }

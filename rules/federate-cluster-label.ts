@@ -49,13 +49,12 @@ export default defineRule({
         });
         continue;
       }
-      const empty = [relabelings, metricRelabelings].some(
-        (list) => Array.isArray(list) && list.some((entry) => isObject(entry) && entry.targetLabel === label && writes(entry)),
-      );
+      // The entry itself (its first line), not the list: the list may hold many entries.
+      const empty = emptyEntry(endpoint.pointer, 'relabelings', relabelings, label) ?? emptyEntry(endpoint.pointer, 'metricRelabelings', metricRelabelings, label);
       if (empty) {
         report({
           resource: endpoint.monitor,
-          pointer: Array.isArray(relabelings) ? `${endpoint.pointer}/relabelings` : `${endpoint.pointer}/metricRelabelings`,
+          pointer: empty,
           message: `${what} sets targetLabel "${label}" without a replacement or sourceLabels, which writes an empty value and so removes the label; add replacement: <source cluster name>`,
         });
         continue;
@@ -115,4 +114,11 @@ function inertEntry(
   const index = relabelings.findIndex((entry) => isObject(entry) && entry.targetLabel === label && !writes(entry));
   if (index === -1) return undefined;
   return { field, action: String(relabelings[index].action), pointer: `${base}/${field}/${index}/action` };
+}
+
+/** Pointer of the first entry that writes targetLabel `<label>` but no value (see writesValue). */
+function emptyEntry(base: string, field: 'relabelings' | 'metricRelabelings', relabelings: unknown, label: string): string | undefined {
+  if (!Array.isArray(relabelings)) return undefined;
+  const index = relabelings.findIndex((entry) => isObject(entry) && entry.targetLabel === label && writes(entry) && !writesValue(entry));
+  return index === -1 ? undefined : `${base}/${field}/${index}`;
 }

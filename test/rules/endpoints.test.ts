@@ -14,7 +14,7 @@ function finding(ruleId: string, file: string, line: number, column: number, mes
   return { ruleId, level, file: `test/fixtures/${ruleId}/bad/${file}`, line, column, message };
 }
 
-const name = (file: string, line: number, column: number, message: string) => finding(NAME, file, line, column, message);
+const name = (file: string, line: number, column: number, message: string, level = 'error') => finding(NAME, file, line, column, message, level);
 const port = (file: string, line: number, column: number, message: string, level = 'error') =>
   finding(PORT, file, line, column, message, level);
 
@@ -97,6 +97,14 @@ test('endpoints-name-match: bad fixtures give exactly these findings', async () 
       9,
       'Service "emea-prometheus" is of type ExternalName and is selected by ServiceMonitor "regional-federation", but has no Endpoints named "emea-prometheus" or EndpointSlice labelled kubernetes.io/service-name: emea-prometheus in namespace "federation-missing"; add an Endpoints object of the same name listing the target addresses',
     ),
+    // hand-written Endpoints of a Service with a selector: the controller overwrites them; a warning at the name
+    name(
+      'service-with-selector.yaml',
+      21,
+      9,
+      'Endpoints "eu-central-prometheus" is written by hand, but Service "eu-central-prometheus" has a selector, so the endpoints controller replaces its addresses with those of the selected Pods; remove the Service\'s selector to keep hand-written endpoints for a remote target, or drop this Endpoints object',
+      'warning',
+    ),
   ]);
 });
 
@@ -113,6 +121,42 @@ test('endpoints-name-match: related locations point at the Service meant and at 
     { at: 'endpoints-typo.yaml:6', related: ['endpoints-typo.yaml:33:3 ServiceMonitor "worker-federation" selects this Service'] },
     { at: 'endpoints-typo.yaml:18', related: ['endpoints-typo.yaml:6:9 Service "worker-metrics"'] },
   ]);
+});
+
+test('endpoints-name-match: hand-written Endpoints of a Service with a selector point back at the selector', async () => {
+  const file = `test/fixtures/${NAME}/bad/service-with-selector.yaml`;
+  const result = await lintPaths([file]);
+  assert.equal(
+    result.findings.map((f) => f.related.map((r) => [r.location.file.displayPath, r.location.region.startLine, r.location.region.startColumn, r.message])),
+    [[[file, 12, 3, 'selector of Service "eu-central-prometheus"']]],
+  );
+});
+
+test('endpoints-name-match: Endpoints the controller wrote, and an ExternalName Service with a selector, are not hand-written ones', () => {
+  const endpoints = (annotations: string) => `---
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: prometheus
+  namespace: monitoring${annotations}
+subsets:
+  - addresses:
+      - ip: 10.2.0.7
+    ports:
+      - name: web
+        port: 9090
+`;
+  // Exported from a cluster (kubectl get -o yaml): the controller's own stamp.
+  const stamped = endpoints("\n  annotations:\n    endpoints.kubernetes.io/last-change-trigger-time: '2024-05-02T10:00:00Z'");
+  assert.equal(compact(lintText(SERVICE_WITH_SELECTOR + stamped)), []);
+  // ExternalName ignores the selector, so nothing rewrites the Endpoints.
+  const externalName = SERVICE_WITH_SELECTOR.replace('spec:\n', 'spec:\n  type: ExternalName\n  externalName: prometheus.example.internal\n');
+  assert.equal(compact(lintText(externalName + endpoints(''))), []);
+  // The same Endpoints written by hand for the Service with a selector: the warning.
+  assert.equal(
+    compact(lintText(SERVICE_WITH_SELECTOR + endpoints(''))).map((f) => [f.ruleId, f.level, f.line, f.column]),
+    [[NAME, 'warning', 30, 9]],
+  );
 });
 
 test('endpoints-name-match: good fixtures give no finding from any rule', async () => {

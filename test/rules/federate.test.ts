@@ -243,23 +243,26 @@ test('empty `honorLabels:` and `\'match[]\':` (null) count as absent and as an e
     '          replacement: worker-eu',
     '',
   ].join('\n');
-  // No Service is loaded, so selector-matches-service adds a note; only the federation rules matter here.
+  // The monitor has no selector, so selector-matches-service reports that; only the federation rules matter here.
   const findings = compact(lintText(text)).filter((finding) => finding.ruleId.startsWith('federate-'));
-  // Columns left out on purpose: an empty scalar is located after its key's colon (see the report on parse.ts).
   assert.equal(
-    findings.map(({ ruleId, level, line, message }) => ({ ruleId, level, line, message })),
+    findings.map(({ ruleId, level, line, column, message }) => ({ ruleId, level, line, column, message })),
     [
       {
         ruleId: 'federate-honor-labels',
         level: 'error',
+        // An empty honorLabels counts as absent: the endpoint's first line, `- port: web`.
         line: 8,
+        column: 7,
         message:
           'ServiceMonitor "worker-eu" endpoint "web" federates without honorLabels, so the federated job and instance labels become exported_job and exported_instance; add honorLabels: true',
       },
       {
         ruleId: 'federate-match-required',
         level: 'error',
+        // The empty value is located at its key, `'match[]':`.
         line: 12,
+        column: 9,
         message: `ServiceMonitor "worker-eu" endpoint "web" has an empty 'match[]' list, so it federates no series; add at least one series selector`,
       },
     ],
@@ -310,17 +313,22 @@ spec:
 ${relabelings}
 `;
 
+const EMPTY_VALUE =
+  'ServiceMonitor "worker" endpoint "web" sets targetLabel "cluster" without a replacement or sourceLabels, which writes an empty value and so removes the label; add replacement: <source cluster name>';
+
 test('federate-cluster-label: a targetLabel with no replacement and no sourceLabels writes an empty value', () => {
+  // Shown at the entry itself (its first line), not at the `relabelings:` key: the list may be long.
+  const entries = ['        - {sourceLabels: [__meta_kubernetes_pod_node_name], targetLabel: node}', '        - action: replace', '          targetLabel: cluster'];
+  assert.equal(compact(lintText(FEDERATION(entries.join('\n')), 'empty.yaml')), [
+    { ruleId: 'federate-cluster-label', level: 'warning', file: 'empty.yaml', line: 23, column: 11, message: EMPTY_VALUE },
+  ]);
   assert.equal(compact(lintText(FEDERATION('        - targetLabel: cluster'), 'empty.yaml')), [
-    {
-      ruleId: 'federate-cluster-label',
-      level: 'warning',
-      file: 'empty.yaml',
-      line: 21,
-      column: 7,
-      message:
-        'ServiceMonitor "worker" endpoint "web" sets targetLabel "cluster" without a replacement or sourceLabels, which writes an empty value and so removes the label; add replacement: <source cluster name>',
-    },
+    { ruleId: 'federate-cluster-label', level: 'warning', file: 'empty.yaml', line: 22, column: 11, message: EMPTY_VALUE },
+  ]);
+  // In metricRelabelings: that entry, not the relabelings list.
+  const metric = FEDERATION('        - {targetLabel: node, replacement: x}') + '      metricRelabelings:\n        - {action: keep, sourceLabels: [__name__], regex: up}\n        - targetLabel: cluster\n          action: Replace\n';
+  assert.equal(compact(lintText(metric, 'empty.yaml')), [
+    { ruleId: 'federate-cluster-label', level: 'warning', file: 'empty.yaml', line: 25, column: 11, message: EMPTY_VALUE },
   ]);
   // sourceLabels give it a value: fine.
   assert.equal(compact(lintText(FEDERATION('        - {sourceLabels: [__meta_kubernetes_namespace], targetLabel: cluster}'))), []);

@@ -52,6 +52,35 @@ test('selector-matches-service: bad fixtures give exactly these findings', async
       31,
       'ServiceMonitor "checkout" selects no Service in namespace "shop": the closest, Service "checkout", has app.kubernetes.io/name=checkout, not app.kubernetes.io/name=check-out; change the Service\'s labels or the selector',
     ),
+    // labels straight under `selector:`: Kubernetes drops the key and the empty selector left selects everything;
+    // shown at the label's value, on the key's line (a scalar is located as itself)
+    selector(
+      'malformed-selector.yaml',
+      26,
+      10,
+      'ServiceMonitor "ledger" has label "app" directly under spec.selector instead of under matchLabels, so Kubernetes drops it and the empty selector left selects every Service in namespace "accounting"; write selector: {matchLabels: {app: ledger}}',
+    ),
+    // `operator: in`: the operator value, with the case-sensitive spelling
+    selector(
+      'malformed-selector.yaml',
+      39,
+      19,
+      'ServiceMonitor "ledger-expressions" has a spec.selector.matchExpressions entry 1 (key "app") with operator "in", which is not a label selector operator (In, NotIn, Exists or DoesNotExist), so Prometheus Operator cannot use the selector and the monitor scrapes nothing; use "In" (operators are case-sensitive)',
+    ),
+    // matchLabels as a list: the `matchLabels` key, and the mapping it should be
+    selector(
+      'malformed-selector.yaml',
+      51,
+      5,
+      'ServiceMonitor "ledger-list" has a spec.selector.matchLabels that is a list, not a mapping of label keys to values, so the API server rejects it; write matchLabels: {app: ledger}',
+    ),
+    // an expression without a key: the entry's first line
+    selector(
+      'malformed-selector.yaml',
+      64,
+      9,
+      'ServiceMonitor "ledger-keyless" has a spec.selector.matchExpressions entry 1 without a key, so the API server rejects it; add key: <label key>',
+    ),
     // In: the `- key: tier` entry
     selector(
       'match-expressions.yaml',
@@ -80,6 +109,13 @@ test('selector-matches-service: bad fixtures give exactly these findings', async
       74,
       9,
       'ServiceMonitor "search-modern" selects no Service in namespace "search": the closest, Service "search-api", carries label legacy-metrics=true that the selector excludes (!legacy-metrics); change the Service\'s labels or the selector',
+    ),
+    // no spec.selector at all: the CRD requires it; shown at the `spec` key that lacks it
+    selector(
+      'missing-selector.yaml',
+      22,
+      1,
+      'ServiceMonitor "invoices" has no spec.selector, which the ServiceMonitor CRD requires, so the API server rejects it; add spec.selector with matchLabels that the Service to scrape carries (selector: {} selects every Service in namespace "invoicing")',
     ),
     // nothing loaded in ingress-nginx: a note at the `selector` key
     selector(
@@ -164,6 +200,100 @@ test('selector-matches-service: good fixtures give no finding from any rule', as
   assert.equal(await ruleFindings(SELECTOR, 'good'), []);
 });
 
+// ------------------------------------------------- selector-matches-service: the selector's shape, in memory
+
+const SHOP_SERVICE = `apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop, labels: {app: api}}
+spec: {selector: {app: api}, ports: [{name: http, port: 8080}]}
+---
+`;
+
+const shopMonitor = (name: string, body: string) => `---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: ${name}, namespace: shop}
+${body}`;
+
+const at = (line: number, column: number, message: string, ruleId = SELECTOR, level = 'error'): Compact => ({
+  ruleId,
+  level,
+  file: 'shop.yaml',
+  line,
+  column,
+  message,
+});
+
+test('selector-matches-service: keys beside matchLabels, a misspelt field, an empty selector and operators that are no operator', () => {
+  const text =
+    SHOP_SERVICE +
+    shopMonitor('api', 'spec:\n  selector:\n    matchLabels: {app: api}\n    tier: web\n    matchlabels: {team: a}\n  endpoints:\n    - port: http\n') +
+    shopMonitor('api-null', 'spec:\n  selector:\n  endpoints:\n    - port: http\n') +
+    shopMonitor('api-ops', 'spec:\n  selector:\n    matchExpressions:\n      - {key: app, operator: Exist}\n      - {key: app, operator: "="}\n  endpoints:\n    - port: http\n');
+  assert.equal(compact(lintText(text, 'shop.yaml')), [
+    // matchLabels still selects "api", so the dropped label only fails to narrow the selection
+    at(
+      13,
+      11,
+      'ServiceMonitor "api" has label "tier" directly under spec.selector instead of under matchLabels, so Kubernetes drops it and the selector does not require it; move it into matchLabels: {app: api, tier: web}',
+    ),
+    at(
+      14,
+      5,
+      'ServiceMonitor "api" has field "matchlabels" in spec.selector, which a label selector does not have (did you mean "matchLabels"?), so Kubernetes drops it and the selector does not require it; merge it into matchLabels',
+    ),
+    // `selector:` with no value: shown at the key
+    at(
+      22,
+      3,
+      'ServiceMonitor "api-null" has an empty spec.selector, which the API server treats as absent and rejects, since the ServiceMonitor CRD requires it; give it matchLabels that the Service to scrape carries (selector: {} selects every Service in namespace "shop")',
+    ),
+    at(
+      32,
+      30,
+      'ServiceMonitor "api-ops" has a spec.selector.matchExpressions entry 1 (key "app") with operator "Exist", which is not a label selector operator (In, NotIn, Exists or DoesNotExist), so Prometheus Operator cannot use the selector and the monitor scrapes nothing; did you mean "Exists"?',
+    ),
+    at(
+      33,
+      30,
+      'ServiceMonitor "api-ops" has a spec.selector.matchExpressions entry 2 (key "app") with operator "=", which is not a label selector operator (In, NotIn, Exists or DoesNotExist), so Prometheus Operator cannot use the selector and the monitor scrapes nothing; use "In" with values: [<label value>]',
+    ),
+  ]);
+});
+
+test('selector-matches-service: a selector that selects everything by mistake is one finding, not port findings on every Service', () => {
+  // Without the matchLabels level the selector picks Service "api", which has no port "metrics": the selector is
+  // the mistake, so monitor-port-exists stays quiet.
+  const text = SHOP_SERVICE + shopMonitor('api-all', 'spec:\n  selector: {app: nothing}\n  endpoints:\n    - port: metrics\n');
+  assert.equal(compact(lintText(text, 'shop.yaml')), [
+    at(
+      11,
+      19,
+      'ServiceMonitor "api-all" has label "app" directly under spec.selector instead of under matchLabels, so Kubernetes drops it and the empty selector left selects every Service in namespace "shop"; write selector: {matchLabels: {app: nothing}}',
+    ),
+  ]);
+});
+
+test('selector-matches-service: a ServiceMonitor that is plainly a partial patch may lack its selector', () => {
+  const patches = [
+    // metadata only
+    shopMonitor('api', ''),
+    // a spec with neither selector nor endpoints
+    shopMonitor('api', 'spec:\n  jobLabel: app.kubernetes.io/name\n'),
+    // a strategic-merge-patch directive
+    shopMonitor('api', 'spec:\n  endpoints:\n    - port: http\n      $patch: replace\n'),
+  ];
+  for (const patch of patches) assert.equal(compact(lintText(SHOP_SERVICE + patch, 'shop.yaml')), [], patch);
+  // The same endpoints without the directive are a whole monitor that lacks its selector.
+  assert.equal(compact(lintText(SHOP_SERVICE + shopMonitor('api', 'spec:\n  endpoints:\n    - port: http\n'), 'shop.yaml')), [
+    at(
+      10,
+      1,
+      'ServiceMonitor "api" has no spec.selector, which the ServiceMonitor CRD requires, so the API server rejects it; add spec.selector with matchLabels that the Service to scrape carries (selector: {} selects every Service in namespace "shop")',
+    ),
+  ]);
+});
+
 // ---------------------------------------------------------------- monitor-port-exists
 
 test('monitor-port-exists: bad fixtures give exactly these findings', async () => {
@@ -181,6 +311,13 @@ test('monitor-port-exists: bad fixtures give exactly these findings', async () =
       32,
       13,
       'ServiceMonitor "frontend" scrapes port "8080", which is not a port name of Service "frontend" ("http" and "metrics"); endpoints[].port takes the port\'s name, not its number: use "http"',
+    ),
+    // `port: 9113` unquoted: a number like "8080" above, with the same answer
+    port(
+      'port-number.yaml',
+      27,
+      13,
+      'ServiceMonitor "nginx-exporter" scrapes port "9113", which is not a port name of Service "nginx-exporter" ("metrics"); endpoints[].port takes the port\'s name, not its number: use "metrics"',
     ),
     // monitoring.rhobs/v1: one of the two selected Services lacks the port; otel-collector has it
     port(
@@ -203,6 +340,28 @@ test('monitor-port-exists: bad fixtures give exactly these findings', async () =
       13,
       'ServiceMonitor "federate-worker-b" scrapes port "web" of Service "worker-b-prometheus", but Endpoints "worker-b-prometheus" has no port named "web" (it has an unnamed port); name its port "web"',
     ),
+    // several endpoints for several Services: "store" is meant for the grpc endpoint, so only "query" is told
+    // about the typo, and the grpc endpoint is not told to use "web"
+    port(
+      'several-endpoints.yaml',
+      42,
+      13,
+      'ServiceMonitor "thanos" scrapes port "wbe", which is not a port name of Service "query" ("web"); use "web"',
+    ),
+    // ... but a port that no selected Service has is reported although each Service is meant for another endpoint
+    port(
+      'several-endpoints.yaml',
+      44,
+      13,
+      'ServiceMonitor "thanos" scrapes port "metrics", which 2 of the 2 Services it selects lack ("query" and "store"); name their ports "metrics" or narrow spec.selector to the Services that have it',
+    ),
+    // slices split by port: "web" is in one of them (no finding), "metrics" in none
+    port(
+      'split-slices.yaml',
+      58,
+      13,
+      'ServiceMonitor "remote" scrapes port "metrics" of Service "remote", but none of EndpointSlices "remote-web" and "remote-8080" has a port named "metrics" (they have "web" and "http"); add a port named "metrics" with the target\'s port number to one of them',
+    ),
     // the Service's only port is unnamed
     port(
       'unnamed-service-port.yaml',
@@ -213,9 +372,9 @@ test('monitor-port-exists: bad fixtures give exactly these findings', async () =
   ]);
 });
 
-test('monitor-port-exists: the related location is the Service ports, or the Endpoints that lack the name', async () => {
+test('monitor-port-exists: the related location is the Service ports, or the Endpoints and slices that lack the name', async () => {
   const base = `test/fixtures/${PORT}/bad`;
-  const result = await lintPaths([`${base}/rhobs-two-services.yaml`, `${base}/selectorless-endpoints.yaml`]);
+  const result = await lintPaths([`${base}/rhobs-two-services.yaml`, `${base}/selectorless-endpoints.yaml`, `${base}/split-slices.yaml`]);
   const related = result.findings
     .filter((f) => f.ruleId === PORT)
     .map((f) => f.related.map((r) => [r.location.file.displayPath, r.location.region.startLine, r.location.region.startColumn, r.message]));
@@ -223,6 +382,10 @@ test('monitor-port-exists: the related location is the Service ports, or the End
     [[`${base}/rhobs-two-services.yaml`, 27, 3, 'ports of Service "tempo"']],
     [[`${base}/selectorless-endpoints.yaml`, 20, 9, 'Endpoints "worker-a-prometheus"']],
     [[`${base}/selectorless-endpoints.yaml`, 44, 9, 'Endpoints "worker-b-prometheus"']],
+    [
+      [`${base}/split-slices.yaml`, 20, 9, 'EndpointSlice "remote-web"'],
+      [`${base}/split-slices.yaml`, 35, 9, 'EndpointSlice "remote-8080"'],
+    ],
   ]);
 });
 
