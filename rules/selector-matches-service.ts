@@ -33,7 +33,7 @@ export default defineRule({
       // A selector the API server or the operator refuses, or one that selects something other than what it says:
       // the shape is the finding, and matching it against Services would only add noise.
       const problems = selectorProblems(monitor, scope);
-      for (const problem of problems) report({ resource: monitor, pointer: problem.pointer, message: problem.message });
+      for (const problem of problems) report({ resource: monitor, pointer: problem.pointer, message: problem.message, at: problem.at });
       if (!reqs && problems.length === 0)
         report({
           resource: monitor,
@@ -171,6 +171,8 @@ const PATCH_DIRECTIVE = /^\$(patch|retainKeys|setElementOrder\/|deleteFromPrimit
 export interface SelectorProblem {
   /** Pointer relative to the monitor. */
   pointer: string;
+  /** 'key' for a field that does not belong there: show the key, not its value. */
+  at?: 'key';
   message: string;
   /**
    * The selector selects nothing the author meant: the API server or the operator refuses it, or unknown keys
@@ -235,6 +237,7 @@ export function selectorProblems(monitor: Resource, scope: NamespaceScope): Sele
       : `move ${labels.length === 1 ? 'it' : 'them'} into matchLabels: ${flowLabels({ ...existing, ...written })}`;
     problems.push({
       pointer: `/spec/selector/${pointerSegment(labels[0]!)}`,
+      at: 'key',
       stop: empty,
       message: `${subject} has ${named} directly under spec.selector instead of under matchLabels, ${effect(labels.length === 1 ? 'it' : 'them')}; ${fix}`,
     });
@@ -251,6 +254,7 @@ export function selectorProblems(monitor: Resource, scope: NamespaceScope): Sele
         : `rename it to ${meant}`;
     problems.push({
       pointer: `/spec/selector/${pointerSegment(key)}`,
+      at: 'key',
       stop: empty,
       message: `${subject} has field "${key}" in spec.selector, which a label selector does not have${typo ? ` (did you mean "${meant}"?)` : ''}, ${effect('it')}; ${fix}`,
     });

@@ -55,7 +55,7 @@ function toFinding(ruleId: string, level: Finding['level'], report: Report): Fin
     ruleId,
     level,
     message: report.message,
-    location: { file: resource.file, region: resource.locate(pointer) },
+    location: { file: resource.file, region: resource.locate(pointer, report.at) },
     pointer: `${resource.basePointer}${pointer}`,
     resourceKey: resourceKey(resource),
     related: (report.related ?? []).map((related) => ({

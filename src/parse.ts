@@ -138,7 +138,7 @@ function makeResource(
     name: typeof metadata.name === 'string' ? metadata.name : '',
     namespace,
     body,
-    locate: (pointer: string) => locateInDocument(file, document, basePointer + pointer),
+    locate: (pointer: string, at?: 'key') => locateInDocument(file, document, basePointer + pointer, at),
   };
 }
 
@@ -148,15 +148,20 @@ function makeResource(
  * as that key (the "field that lacks something"); a list item that is a
  * mapping is shown as its first entry (the `- port: web` line).
  */
-export function locateInDocument(file: SourceFile, document: Document.Parsed, pointer: string): Region {
+export function locateInDocument(file: SourceFile, document: Document.Parsed, pointer: string, at?: 'key'): Region {
   let node: unknown = document.contents;
   let viaKey: Node | null = null;
+  let complete = true;
   for (const segment of parsePointer(pointer)) {
     const next = child(document, node, segment);
-    if (!next) break;
+    if (!next) {
+      complete = false;
+      break;
+    }
     node = next.node;
     viaKey = next.key;
   }
+  if (at === 'key' && complete && viaKey?.range) return rangeRegion(file, viaKey.range);
   // `key:` with no value is a zero-width null just after the colon; the key is what a person looks at.
   const emptyValue = isScalar(node) && node.value === null && node.range && node.range[0] === node.range[1];
   if ((isAlias(node) || isScalar(node)) && !(emptyValue && viaKey?.range)) return rangeRegion(file, node.range);

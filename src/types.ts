@@ -41,7 +41,8 @@ export interface Resource {
   /** Effective namespace: metadata.namespace or the configured default. */
   namespace: string;
   body: Record<string, any>;
-  locate(pointer: string): Region;
+  /** `at: 'key'` shows the key of the mapping entry the pointer names (an unknown field), not its value. */
+  locate(pointer: string, at?: 'key'): Region;
 }
 
 export interface RelatedLocation {
@@ -56,6 +57,8 @@ export interface Report {
   /** JSON pointer relative to the resource; the deepest existing node is used when the path is absent. */
   pointer: string;
   message: string;
+  /** Show the key of the entry rather than its value (for a field that should not be there). */
+  at?: 'key';
   /** Lower than the rule's own level for findings of this rule that are only advisory (e.g. a note). */
   level?: Level;
   related?: RelatedLocation[];

@@ -71,6 +71,13 @@ test('a key with no value is located at the key, not at the empty spot after the
   assert.equal(service!.locate('/spec/honorLabels'), { startLine: 5, startColumn: 3, endLine: 5, endColumn: 14 });
 });
 
+test("at: 'key' shows the key of an entry (a field that should not be there); a missing entry falls back as usual", () => {
+  const file = makeSourceFile('x.yaml', 'x.yaml', MONITOR);
+  const [monitor] = parseFile(file, 'default').resources;
+  assert.equal(monitor!.locate('/spec/endpoints/0/honorLabels', 'key'), { startLine: 13, startColumn: 7, endLine: 13, endColumn: 18 });
+  assert.equal(monitor!.locate('/spec/endpoints/0/nope', 'key'), monitor!.locate('/spec/endpoints/0'));
+});
+
 test('anchors and aliases: values resolve, positions stay in the document', () => {
   const text = [
     'kind: Service',

@@ -53,11 +53,11 @@ test('selector-matches-service: bad fixtures give exactly these findings', async
       'ServiceMonitor "checkout" selects no Service in namespace "shop": the closest, Service "checkout", has app.kubernetes.io/name=checkout, not app.kubernetes.io/name=check-out; change the Service\'s labels or the selector',
     ),
     // labels straight under `selector:`: Kubernetes drops the key and the empty selector left selects everything;
-    // shown at the label's value, on the key's line (a scalar is located as itself)
+    // shown at the key that does not belong there
     selector(
       'malformed-selector.yaml',
       26,
-      10,
+      5,
       'ServiceMonitor "ledger" has label "app" directly under spec.selector instead of under matchLabels, so Kubernetes drops it and the empty selector left selects every Service in namespace "accounting"; write selector: {matchLabels: {app: ledger}}',
     ),
     // `operator: in`: the operator value, with the case-sensitive spelling
@@ -234,7 +234,7 @@ test('selector-matches-service: keys beside matchLabels, a misspelt field, an em
     // matchLabels still selects "api", so the dropped label only fails to narrow the selection
     at(
       13,
-      11,
+      5,
       'ServiceMonitor "api" has label "tier" directly under spec.selector instead of under matchLabels, so Kubernetes drops it and the selector does not require it; move it into matchLabels: {app: api, tier: web}',
     ),
     at(
@@ -268,7 +268,7 @@ test('selector-matches-service: a selector that selects everything by mistake is
   assert.equal(compact(lintText(text, 'shop.yaml')), [
     at(
       11,
-      19,
+      14,
       'ServiceMonitor "api-all" has label "app" directly under spec.selector instead of under matchLabels, so Kubernetes drops it and the empty selector left selects every Service in namespace "shop"; write selector: {matchLabels: {app: nothing}}',
     ),
   ]);
