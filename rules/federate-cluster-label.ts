@@ -2,6 +2,13 @@ import { describeEndpoint, spec } from '../src/graph.js';
 import { isObject } from '../src/parse.js';
 import { defineRule } from '../src/rule.js';
 
+/** Where else each kind can get the label from, as the message says it was looked for. */
+const OTHER_SOURCES = {
+  ServiceMonitor: 'spec.targetLabels does not name "LABEL"',
+  PodMonitor: 'spec.podTargetLabels does not name "LABEL"',
+  ScrapeConfig: 'not every staticConfigs entry has a "LABEL" label',
+} as const;
+
 /** The relabeling actions that write `targetLabel`; labeldrop, keep and friends ignore it. */
 const WRITING_ACTIONS = ['', 'replace', 'hashmod', 'lowercase', 'uppercase'];
 
@@ -20,7 +27,10 @@ export default defineRule({
     for (const endpoint of graph.federationEndpoints()) {
       const { relabelings, metricRelabelings } = endpoint.spec;
       if (setsTargetLabel(relabelings, label) || setsTargetLabel(metricRelabelings, label)) continue;
-      const targetLabels = spec(endpoint.monitor).targetLabels;
+      if (endpoint.kind === 'ScrapeConfig' && everyStaticConfigLabels(endpoint.spec.staticConfigs, label)) continue;
+      if (endpoint.kind === 'PodMonitor' && listsLabel(spec(endpoint.monitor).podTargetLabels, label)) continue;
+      // targetLabels copies Service labels: a ServiceMonitor field only.
+      const targetLabels = endpoint.kind === 'ServiceMonitor' ? spec(endpoint.monitor).targetLabels : undefined;
       const what = describeEndpoint(endpoint);
       const looked = `no relabelings or metricRelabelings entry sets targetLabel "${label}"`;
       const listed = Array.isArray(targetLabels) ? targetLabels.indexOf(label) : -1;
@@ -65,7 +75,7 @@ export default defineRule({
         resource: endpoint.monitor,
         // Point at the list that lacks the entry when there is one, else at the endpoint.
         pointer: Array.isArray(relabelings) ? `${endpoint.pointer}/relabelings` : endpoint.pointer,
-        message: `${what} federates series without a "${label}" label: ${looked}, and spec.targetLabels does not name "${label}"; add a relabelings entry {targetLabel: ${label}, replacement: <source cluster name>}${hint}`,
+        message: `${what} federates series without a "${label}" label: ${looked}, and ${OTHER_SOURCES[endpoint.kind].replace('LABEL', label)}; add a relabelings entry {targetLabel: ${label}, replacement: <source cluster name>}${hint}`,
       });
     }
   },
@@ -121,4 +131,14 @@ function emptyEntry(base: string, field: 'relabelings' | 'metricRelabelings', re
   if (!Array.isArray(relabelings)) return undefined;
   const index = relabelings.findIndex((entry) => isObject(entry) && entry.targetLabel === label && writes(entry) && !writesValue(entry));
   return index === -1 ? undefined : `${base}/${field}/${index}`;
+}
+
+function listsLabel(list: unknown, label: string): boolean {
+  return Array.isArray(list) && list.includes(label);
+}
+
+/** A ScrapeConfig's static targets carry the label themselves when every group sets it. */
+function everyStaticConfigLabels(staticConfigs: unknown, label: string): boolean {
+  if (!Array.isArray(staticConfigs) || staticConfigs.length === 0) return false;
+  return staticConfigs.every((group) => isObject(group) && isObject(group.labels) && typeof group.labels[label] === 'string' && group.labels[label] !== '');
 }

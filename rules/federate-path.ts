@@ -16,9 +16,10 @@ export default defineRule({
     '(Prometheus inserts the missing slash; it answers the trailing one with a redirect), so they are warnings. Set ' +
     '`path: /federate` (keep a route prefix if the source Prometheus runs with --web.route-prefix).',
   check({ graph, report }) {
-    for (const endpoint of graph.monitorEndpoints()) {
+    for (const endpoint of graph.scrapeEndpoints()) {
       if (!hasMatchParam(endpoint.spec)) continue;
-      const path = endpoint.spec.path;
+      const field = endpoint.pathField;
+      const path = endpoint.spec[field];
       if (typeof path === 'string' && FEDERATE_PATH.test(path)) continue;
       const what = describeEndpoint(endpoint);
       let message: string;
@@ -27,7 +28,7 @@ export default defineRule({
       // warnings: fragile, not broken.
       let level: Level | undefined;
       if (path === undefined || path === null || path === '')
-        message = `${what} has 'match[]' params but no path, so it scrapes /metrics and the selectors are ignored; set path: /federate`;
+        message = `${what} has 'match[]' params but no ${field}, so it scrapes /metrics and the selectors are ignored; set ${field}: /federate`;
       else if (typeof path !== 'string') continue; // a wrong type is the schema check's finding
       else if (/^\/?(?:[^/]+\/)*federate\/*$/.test(path)) {
         const fixed = `/${path.replace(/^\/+|\/+$/g, '')}`;
@@ -38,9 +39,9 @@ export default defineRule({
           ? `Prometheus answers it at best with a redirect to "${fixed}", which fails the scrape when followRedirects is false`
           : 'it works only because Prometheus inserts the slash when it builds the scrape URL';
         level = 'warning';
-        message = `${what} scrapes "${path}" ${slips}; ${why}; set path: ${fixed}`;
-      } else message = `${what} has 'match[]' params but scrapes "${path}", which ignores them; set path: /federate`;
-      report({ resource: endpoint.monitor, pointer: `${endpoint.pointer}/path`, message, level });
+        message = `${what} scrapes "${path}" ${slips}; ${why}; set ${field}: ${fixed}`;
+      } else message = `${what} has 'match[]' params but scrapes "${path}", which ignores them; set ${field}: /federate`;
+      report({ resource: endpoint.monitor, pointer: `${endpoint.pointer}/${field}`, message, level });
     }
   },
 });

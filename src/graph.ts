@@ -43,13 +43,22 @@ export function knownKind(resource: Resource): KindName | null {
   }
 }
 
-/** One scrape endpoint of a ServiceMonitor: `spec.endpoints[index]`. */
+/** The kinds whose objects define scrape endpoints. */
+export type ScrapeKind = 'ServiceMonitor' | 'PodMonitor' | 'ScrapeConfig';
+
+/**
+ * One scrape endpoint: a ServiceMonitor's `spec.endpoints[i]`, a PodMonitor's
+ * `spec.podMetricsEndpoints[i]`, or a ScrapeConfig's `spec` (one job each).
+ */
 export interface MonitorEndpoint {
   monitor: Resource;
+  kind: ScrapeKind;
   index: number;
-  /** Pointer of the endpoint inside the monitor: `/spec/endpoints/0`. */
+  /** Pointer of the endpoint inside the monitor: `/spec/endpoints/0`, `/spec`. */
   pointer: string;
   spec: Record<string, any>;
+  /** The field that holds the HTTP path: `path` on monitors, `metricsPath` on ScrapeConfig. */
+  pathField: 'path' | 'metricsPath';
 }
 
 export class Graph {
@@ -184,25 +193,38 @@ export class Graph {
 
   /** Every `spec.endpoints[]` entry of every ServiceMonitor that is a mapping. */
   monitorEndpoints(): MonitorEndpoint[] {
-    const result: MonitorEndpoint[] = [];
-    for (const monitor of this.all('ServiceMonitor')) {
-      const endpoints = spec(monitor).endpoints;
-      if (!Array.isArray(endpoints)) continue;
-      endpoints.forEach((endpoint: unknown, index: number) => {
-        if (isObject(endpoint)) result.push({ monitor, index, pointer: `/spec/endpoints/${index}`, spec: endpoint });
-      });
-    }
-    return result;
+    return this.listedEndpoints('ServiceMonitor', 'endpoints');
+  }
+
+  /** Every scrape endpoint of every ServiceMonitor, PodMonitor and ScrapeConfig. */
+  scrapeEndpoints(): MonitorEndpoint[] {
+    const scrapeConfigs = this.all('ScrapeConfig').map(
+      (monitor): MonitorEndpoint => ({ monitor, kind: 'ScrapeConfig', index: 0, pointer: '/spec', spec: spec(monitor), pathField: 'metricsPath' }),
+    );
+    return [...this.monitorEndpoints(), ...this.listedEndpoints('PodMonitor', 'podMetricsEndpoints'), ...scrapeConfigs];
   }
 
   /** Endpoints that scrape another Prometheus's /federate: by path, or by a `match[]` param. */
   federationEndpoints(): MonitorEndpoint[] {
-    return this.monitorEndpoints().filter((endpoint) => isFederationEndpoint(endpoint.spec));
+    return this.scrapeEndpoints().filter(isFederationEndpoint);
+  }
+
+  private listedEndpoints(kind: 'ServiceMonitor' | 'PodMonitor', field: string): MonitorEndpoint[] {
+    const result: MonitorEndpoint[] = [];
+    for (const monitor of this.all(kind)) {
+      const endpoints = spec(monitor)[field];
+      if (!Array.isArray(endpoints)) continue;
+      endpoints.forEach((endpoint: unknown, index: number) => {
+        if (isObject(endpoint))
+          result.push({ monitor, kind, index, pointer: `/spec/${field}/${index}`, spec: endpoint, pathField: 'path' });
+      });
+    }
+    return result;
   }
 }
 
-export function isFederationEndpoint(endpoint: Record<string, any>): boolean {
-  return isFederatePath(endpoint.path) || hasMatchParam(endpoint);
+export function isFederationEndpoint(endpoint: MonitorEndpoint): boolean {
+  return isFederatePath(endpoint.spec[endpoint.pathField]) || hasMatchParam(endpoint.spec);
 }
 
 /** `/federate`, and the near-misses a person means by it (`federate`, `/federate/`, `/prefix/federate`). */
@@ -239,6 +261,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /** How a person names an endpoint in a message: `ServiceMonitor "x" endpoint "web"` (by port) or `endpoint #2`. */
 export function describeEndpoint(endpoint: MonitorEndpoint): string {
+  if (endpoint.kind === 'ScrapeConfig') return `ScrapeConfig "${endpoint.monitor.name}"`;
   const port = endpoint.spec.port ?? endpoint.spec.targetPort;
   const which = typeof port === 'string' || typeof port === 'number' ? `"${port}"` : `#${endpoint.index + 1}`;
   return `${endpoint.monitor.kind} "${endpoint.monitor.name}" endpoint ${which}`;

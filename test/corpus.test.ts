@@ -52,8 +52,14 @@ test('real federation setups: findings checked by hand', async () => {
     // rhobs guide: labels the source as `source`, not `cluster`; the message offers --cluster-label source.
     'note selector-matches-service 20-smon-cmo.yaml:11:3',
     'warning federate-cluster-label 20-smon-cmo.yaml:22:5',
+    // stolostron's ScrapeConfigs (monitoring.rhobs/v1alpha1) federate with metricsPath /federate and match[] but leave
+    // honorLabels at its default, false, and name no cluster (they drop managed_cluster instead): shown at `spec:`.
+    ...['uwl-scrape-config.yaml:10:1', 'scrape-config.yaml:11:1', 'scrape-config.yaml:10:1', 'scrape-config.yaml:11:1', 'scrape-config-uwl-hcp-apiserver.yaml:11:1', 'scrape-config-uwl-hcp-etcd.yaml:11:1', 'scrape-config.yaml:11:1', 'scrape-config.yaml:10:1'].flatMap((at) => [
+      `warning federate-cluster-label ${at}`,
+      `error federate-honor-labels ${at}`,
+    ]),
   ]);
-  const rhobs = compact(result).at(-1)!;
+  const rhobs = compact(result).find((f) => f.file.includes('20-smon-cmo') && f.ruleId === 'federate-cluster-label')!;
   assert.match(rhobs.message, /\(if "source" is your cluster label, run with --cluster-label source\)$/);
   assert.equal(compact(await lintPaths(['test/corpus/federation'], { clusterLabel: 'source' })).filter((f) => f.file.includes('rhobs') && f.ruleId === 'federate-cluster-label'), []);
 });
