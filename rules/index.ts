@@ -41,6 +41,11 @@ export const graphRules: Rule[] = [
   federateMatchRequired,
   federateHonorLabels,
   federateClusterLabel,
+  // issue 3, schema:
+  // issue 3, PromQL match[]:
+  // issue 3, Prometheus selection:
+  // issue 3, exposure and pods:
+  // issue 3, values:
 ];
 
 export const allRules: RuleMeta[] = [...inputRules, ...graphRules];

@@ -33,6 +33,8 @@ export interface LintOptions {
   clusterLabel?: string;
   /** Rule id → level or `off`. */
   rules?: Record<string, Setting>;
+  /** Level of `${VAR}` substitutions found by placeholder-value (default note). */
+  substitutionLevel?: Setting;
 }
 
 export interface LintResult {
@@ -59,13 +61,14 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
 /** Lints files already in memory (editors, tests); `extraFindings` come from earlier stages. */
 export function lintSources(
   sources: SourceFile[],
-  options: Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules'> = {},
+  options: Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules' | 'substitutionLevel'> = {},
   extraFindings: Finding[] = [],
   levels: Record<string, Setting> = checkRuleSettings(options.rules ?? {}),
 ): LintResult {
   const settings: LintSettings = {
     clusterLabel: options.clusterLabel ?? 'cluster',
     defaultNamespace: options.namespace ?? 'default',
+    substitutionLevel: options.substitutionLevel ?? 'note',
   };
   const resources: Resource[] = [];
   const findings: Finding[] = [...extraFindings];

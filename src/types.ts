@@ -94,4 +94,9 @@ export interface LintSettings {
   clusterLabel: string;
   /** Namespace for resources without metadata.namespace. */
   defaultNamespace: string;
+  /**
+   * Level for `${VAR}` substitutions (Flux postBuild, envsubst) that placeholder-value finds: real repositories
+   * use them on purpose, so they are a note unless configured otherwise.
+   */
+  substitutionLevel: Setting;
 }

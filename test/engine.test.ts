@@ -10,7 +10,7 @@ import { defineRule } from '../src/rule.js';
 
 const { resources } = parseFile(makeSourceFile('x.yaml', 'x.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\n'), 'default');
 const graph = new Graph(resources);
-const settings = { clusterLabel: 'cluster', defaultNamespace: 'default' };
+const settings = { clusterLabel: 'cluster', defaultNamespace: 'default', substitutionLevel: 'note' as const };
 
 const twoLevels = defineRule({
   id: 'two-levels',
