@@ -1,5 +1,6 @@
 import { SERVICE_NAME_LABEL, isSelectorless, spec } from '../src/graph.js';
 import { isObject, pointerSegment } from '../src/parse.js';
+import { describeServer, discoveryRole, prometheusIndex } from '../src/prometheus.js';
 import { defineRule } from '../src/rule.js';
 import { labelsOf } from '../src/selector.js';
 import { closestName } from '../src/suggest.js';
@@ -20,7 +21,10 @@ export default defineRule({
     'that the names and namespaces agree. Hand-written Endpoints only last for a Service without a selector: for a ' +
     'Service with one, the endpoints controller owns the Endpoints object and replaces its addresses with those of the ' +
     "selected Pods (a warning). Remove the Service's selector to keep the hand-written endpoints of a remote target, " +
-    'or drop the Endpoints object.',
+    'or drop the Endpoints object. A selectorless Service whose addresses are only in EndpointSlices (no Endpoints ' +
+    'object) is found only by a Prometheus that discovers through EndpointSlices: when a Prometheus that selects its ' +
+    'ServiceMonitor is loaded and neither it nor the ServiceMonitor sets serviceDiscoveryRole: EndpointSlice, the ' +
+    'default role (Endpoints) finds no target. Set the role, or write an Endpoints object of the same name.',
   check({ graph, report }) {
     /** Reports an Endpoints/EndpointSlice that names (`wanted`) a Service that is not in its namespace. */
     const reportOrphan = (resource: Resource, wanted: string, namePointer: string, subject: string) => {
@@ -130,6 +134,37 @@ export default defineRule({
           message: `ServiceMonitor "${monitor.name}" selects this Service`,
         })),
       });
+    }
+
+    // A selectorless Service whose addresses are only in EndpointSlices: Prometheus discovers ServiceMonitor targets
+    // through Endpoints objects unless serviceDiscoveryRole says EndpointSlice (on the Prometheus or the monitor), and
+    // nothing mirrors a hand-written EndpointSlice back into an Endpoints object.
+    const prometheus = prometheusIndex(graph);
+    if (prometheus.servers.length === 0) return;
+    for (const service of graph.all('Service')) {
+      const slices = graph.slicesOf(service);
+      if (!isSelectorless(service) || graph.endpointsOf(service) || slices.length === 0) continue;
+      for (const monitor of graph.monitorsSelecting(service)) {
+        if (spec(monitor).serviceDiscoveryRole === 'EndpointSlice') continue;
+        // A MonitoringStack does not say which role its Prometheus uses: left alone.
+        const blind = prometheus.selecting(monitor).find((server) => server.kind !== 'MonitoringStack' && discoveryRole(server.resource) === 'Endpoints');
+        if (!blind) continue;
+        const role = spec(blind.resource).serviceDiscoveryRole;
+        const setting = role === undefined || role === null ? 'serviceDiscoveryRole is not set, so Endpoints' : `serviceDiscoveryRole: ${String(role)}`;
+        report({
+          resource: service,
+          pointer: '/metadata/name',
+          message:
+            `Service "${service.name}" has no selector and its addresses are only in EndpointSlice "${slices[0]!.name}", but ` +
+            `${describeServer(blind)} discovers the targets of ServiceMonitor "${monitor.name}" through Endpoints objects (${setting}), ` +
+            `so it finds none; set serviceDiscoveryRole: EndpointSlice on the ${blind.kind} or the ServiceMonitor, or add an Endpoints object named "${service.name}"`,
+          related: [
+            { resource: blind.resource, pointer: '/spec/serviceDiscoveryRole', message: `serviceDiscoveryRole of ${describeServer(blind)}` },
+            { resource: monitor, pointer: '/spec/selector', message: `ServiceMonitor "${monitor.name}" selects this Service` },
+          ],
+        });
+        break;
+      }
     }
   },
 });

@@ -1,8 +1,43 @@
+import type { RulesetFunctionContext } from '@stoplight/spectral-core';
 import { describeEndpoint } from '../src/graph.js';
 import { isObject } from '../src/parse.js';
-import { defineRule } from '../src/rule.js';
+import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
+import { SCRAPE_ENDPOINTS, federationEndpointAt, pathFor } from '../src/spectral-endpoints.js';
 
-export default defineRule({
+function matchRequired(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
+  const endpoint = federationEndpointAt(input, context);
+  if (!endpoint) return [];
+  const what = describeEndpoint(endpoint);
+  const params = endpoint.spec.params;
+  if (!isObject(params) || !('match[]' in params)) {
+    const misspelt = isObject(params) ? Object.keys(params).find((key) => key.trim().replace(/\[\s*\]?$/, '').toLowerCase() === 'match') : undefined;
+    if (misspelt !== undefined)
+      return [{ message: `${what} passes param "${misspelt}", but Prometheus's /federate reads only "match[]"; rename the key to 'match[]'`, path: pathFor(context, 'params', misspelt) }];
+    return [
+      {
+        message: `${what} scrapes /federate without a 'match[]' param, so it federates no series; add params: {'match[]': ['{job="…"}']}`,
+        path: isObject(params) ? pathFor(context, 'params') : pathFor(context),
+      },
+    ];
+  }
+  const selectors = params['match[]'];
+  // `'match[]':` with no value is null, which the API server reads as an empty list.
+  if (selectors !== null && !Array.isArray(selectors)) return []; // a string here is the schema check's finding
+  if (selectors === null || selectors.length === 0)
+    return [{ message: `${what} has an empty 'match[]' list, so it federates no series; add at least one series selector`, path: pathFor(context, 'params', 'match[]') }];
+  return selectors.flatMap((selector: unknown, index: number) =>
+    (typeof selector === 'string' && selector.trim() !== '') || (typeof selector !== 'string' && selector !== null) // wrong type: the schema check's
+      ? []
+      : [
+          {
+            message: `${what} has an empty 'match[]' selector (entry ${index + 1}); Prometheus rejects the whole federation request with HTTP 400, so remove it or write a selector`,
+            path: pathFor(context, 'params', 'match[]', index),
+          },
+        ],
+  );
+}
+
+export default defineSpectralRule({
   id: 'federate-match-required',
   level: 'error',
   summary: "A federation endpoint passes at least one non-empty 'match[]' selector",
@@ -11,43 +46,6 @@ export default defineRule({
     'rejects the whole request (HTTP 400) when one of them is empty. The parameter name must be exactly `match[]` ' +
     "(quote it in YAML: 'match[]'); `match` is ignored. Add params: {'match[]': ['{job=\"prometheus\"}']}, with " +
     'selectors as narrow as the main cluster needs.',
-  check({ graph, report }) {
-    for (const endpoint of graph.federationEndpoints()) {
-      const what = describeEndpoint(endpoint);
-      const params = endpoint.spec.params;
-      const base = `${endpoint.pointer}/params`;
-      if (!isObject(params) || !('match[]' in params)) {
-        const misspelt = isObject(params) ? Object.keys(params).find((key) => key.trim().replace(/\[\s*\]?$/, '').toLowerCase() === 'match') : undefined;
-        report({
-          resource: endpoint.monitor,
-          pointer: misspelt !== undefined ? `${base}/${misspelt}` : isObject(params) ? base : endpoint.pointer,
-          message:
-            misspelt !== undefined
-              ? `${what} passes param "${misspelt}", but Prometheus's /federate reads only "match[]"; rename the key to 'match[]'`
-              : `${what} scrapes /federate without a 'match[]' param, so it federates no series; add params: {'match[]': ['{job="…"}']}`,
-        });
-        continue;
-      }
-      const selectors = params['match[]'];
-      // `'match[]':` with no value is null, which the API server reads as an empty list.
-      if (selectors !== null && !Array.isArray(selectors)) continue; // a string here is the schema check's finding
-      if (selectors === null || selectors.length === 0) {
-        report({
-          resource: endpoint.monitor,
-          pointer: `${base}/match[]`,
-          message: `${what} has an empty 'match[]' list, so it federates no series; add at least one series selector`,
-        });
-        continue;
-      }
-      selectors.forEach((selector: unknown, index: number) => {
-        if (typeof selector === 'string' && selector.trim() !== '') return;
-        if (typeof selector !== 'string' && selector !== null) return; // wrong type: the schema check's finding
-        report({
-          resource: endpoint.monitor,
-          pointer: `${base}/match[]/${index}`,
-          message: `${what} has an empty 'match[]' selector (entry ${index + 1}); Prometheus rejects the whole federation request with HTTP 400, so remove it or write a selector`,
-        });
-      });
-    }
-  },
+  kinds: ['ServiceMonitor', 'PodMonitor', 'ScrapeConfig'],
+  checks: [{ given: SCRAPE_ENDPOINTS, function: matchRequired }],
 });

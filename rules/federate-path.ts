@@ -1,47 +1,61 @@
+import type { RulesetFunctionContext } from '@stoplight/spectral-core';
 import { describeEndpoint, hasMatchParam } from '../src/graph.js';
-import { defineRule } from '../src/rule.js';
-import type { Level } from '../src/types.js';
+import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
+import { SCRAPE_ENDPOINTS, pathFor, scrapeEndpointAt } from '../src/spectral-endpoints.js';
 
 /** `/federate`, or `/federate` under a route prefix (`--web.route-prefix=/prometheus`). */
 const FEDERATE_PATH = /^\/(?:[^/]+\/)*federate$/;
+/** `federate`, `/federate/`, `prefix/federate/`: reach the handler only by accident. */
+const NEAR_MISS = /^\/?(?:[^/]+\/)*federate\/*$/;
 
-export default defineRule({
+/** Endpoints with 'match[]' params whose path is not the federation handler at all: absent, /metrics, … */
+function wrongPath(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
+  const endpoint = scrapeEndpointAt(input, context);
+  if (!endpoint || !hasMatchParam(endpoint.spec)) return [];
+  const field = endpoint.pathField;
+  const path = endpoint.spec[field];
+  const what = describeEndpoint(endpoint);
+  if (path === undefined || path === null || path === '')
+    return [{ message: `${what} has 'match[]' params but no ${field}, so it scrapes /metrics and the selectors are ignored; set ${field}: /federate`, path: pathFor(context, field) }];
+  // A wrong type is the schema check's finding; the near-misses are the other check's.
+  if (typeof path !== 'string' || FEDERATE_PATH.test(path) || NEAR_MISS.test(path)) return [];
+  return [{ message: `${what} has 'match[]' params but scrapes "${path}", which ignores them; set ${field}: /federate`, path: pathFor(context, field) }];
+}
+
+/**
+ * The near-misses still reach the handler in Prometheus itself (Go adds the missing leading slash when it builds the
+ * scrape URL; the router answers a trailing slash with a redirect to /federate): fragile, not broken.
+ */
+function nearMiss(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
+  const endpoint = scrapeEndpointAt(input, context);
+  if (!endpoint || !hasMatchParam(endpoint.spec)) return [];
+  const field = endpoint.pathField;
+  const path = endpoint.spec[field];
+  if (typeof path !== 'string' || FEDERATE_PATH.test(path) || !NEAR_MISS.test(path)) return [];
+  const fixed = `/${path.replace(/^\/+|\/+$/g, '')}`;
+  const slips = [path.startsWith('/') ? '' : 'without a leading slash', path.endsWith('/') ? 'with a trailing slash' : '']
+    .filter((slip) => slip !== '')
+    .join(' and ');
+  const why = path.endsWith('/')
+    ? `Prometheus answers it at best with a redirect to "${fixed}", which fails the scrape when followRedirects is false`
+    : 'it works only because Prometheus inserts the slash when it builds the scrape URL';
+  return [{ message: `${describeEndpoint(endpoint)} scrapes "${path}" ${slips}; ${why}; set ${field}: ${fixed}`, path: pathFor(context, field) }];
+}
+
+export default defineSpectralRule({
   id: 'federate-path',
   level: 'error',
   summary: "An endpoint with 'match[]' params scrapes path /federate",
   help:
     "'match[]' only means something to Prometheus's /federate handler. Without `path`, Prometheus Operator scrapes " +
-    '/metrics, which ignores the parameter and returns the source Prometheus\'s own metrics instead of the federated ' +
+    "/metrics, which ignores the parameter and returns the source Prometheus's own metrics instead of the federated " +
     'series. `federate` without the leading slash and `/federate/` with a trailing one reach the handler only by accident ' +
     '(Prometheus inserts the missing slash; it answers the trailing one with a redirect), so they are warnings. Set ' +
-    '`path: /federate` (keep a route prefix if the source Prometheus runs with --web.route-prefix).',
-  check({ graph, report }) {
-    for (const endpoint of graph.scrapeEndpoints()) {
-      if (!hasMatchParam(endpoint.spec)) continue;
-      const field = endpoint.pathField;
-      const path = endpoint.spec[field];
-      if (typeof path === 'string' && FEDERATE_PATH.test(path)) continue;
-      const what = describeEndpoint(endpoint);
-      let message: string;
-      // The near-misses below still reach the handler in Prometheus itself (Go adds the missing leading slash when
-      // it builds the scrape URL; the router answers a trailing slash with a redirect to /federate), so they are
-      // warnings: fragile, not broken.
-      let level: Level | undefined;
-      if (path === undefined || path === null || path === '')
-        message = `${what} has 'match[]' params but no ${field}, so it scrapes /metrics and the selectors are ignored; set ${field}: /federate`;
-      else if (typeof path !== 'string') continue; // a wrong type is the schema check's finding
-      else if (/^\/?(?:[^/]+\/)*federate\/*$/.test(path)) {
-        const fixed = `/${path.replace(/^\/+|\/+$/g, '')}`;
-        const slips = [path.startsWith('/') ? '' : 'without a leading slash', path.endsWith('/') ? 'with a trailing slash' : '']
-          .filter((slip) => slip !== '')
-          .join(' and ');
-        const why = path.endsWith('/')
-          ? `Prometheus answers it at best with a redirect to "${fixed}", which fails the scrape when followRedirects is false`
-          : 'it works only because Prometheus inserts the slash when it builds the scrape URL';
-        level = 'warning';
-        message = `${what} scrapes "${path}" ${slips}; ${why}; set ${field}: ${fixed}`;
-      } else message = `${what} has 'match[]' params but scrapes "${path}", which ignores them; set ${field}: /federate`;
-      report({ resource: endpoint.monitor, pointer: `${endpoint.pointer}/${field}`, message, level });
-    }
-  },
+    '`path: /federate` (`metricsPath` on a ScrapeConfig; keep a route prefix if the source Prometheus runs with ' +
+    '--web.route-prefix).',
+  kinds: ['ServiceMonitor', 'PodMonitor', 'ScrapeConfig'],
+  checks: [
+    { given: SCRAPE_ENDPOINTS, function: wrongPath },
+    { given: SCRAPE_ENDPOINTS, function: nearMiss, level: 'warning' },
+  ],
 });

@@ -1,15 +1,29 @@
 // The rule catalog, in the order `fedlint rules` and SARIF list it.
 
 import type { Rule } from '../src/rule.js';
+import type { SpectralRule } from '../src/spectral.js';
 import type { RuleMeta } from '../src/types.js';
 import endpointsNameMatch from './endpoints-name-match.js';
 import endpointsPortMatch from './endpoints-port-match.js';
+import externalnameIp from './externalname-ip.js';
 import federateClusterLabel from './federate-cluster-label.js';
 import federateHonorLabels from './federate-honor-labels.js';
+import federateHonorTimestamps from './federate-honor-timestamps.js';
 import federateMatchRequired from './federate-match-required.js';
 import federatePath from './federate-path.js';
 import monitorPortExists from './monitor-port-exists.js';
 import selectorMatchesService from './selector-matches-service.js';
+import federateMatchSyntax from './federate-match-syntax.js';
+import federateMatchBroad from './federate-match-broad.js';
+import schema from './schema.js';
+import exposedPrometheus from './exposed-prometheus.js';
+import selectorMatchesPods from './selector-matches-pods.js';
+import prometheusSelectsMonitor from './prometheus-selects-monitor.js';
+import serviceSelectsPrometheus from './service-selects-prometheus.js';
+import placeholderValue from './placeholder-value.js';
+import endpointsAddress from './endpoints-address.js';
+import scrapeTimeout from './scrape-timeout.js';
+import insecureFederation from './insecure-federation.js';
 
 /** Findings made while reading and parsing, before any rule runs. */
 export const inputRules: RuleMeta[] = [
@@ -32,20 +46,51 @@ export const inputRules: RuleMeta[] = [
   },
 ];
 
+/** Rules that read the graph, in TypeScript. */
 export const graphRules: Rule[] = [
+  schema,
   endpointsNameMatch,
   endpointsPortMatch,
+  endpointsAddress,
   selectorMatchesService,
+  selectorMatchesPods,
   monitorPortExists,
-  federatePath,
-  federateMatchRequired,
-  federateHonorLabels,
+  prometheusSelectsMonitor,
+  serviceSelectsPrometheus,
+  exposedPrometheus,
+  placeholderValue,
+  federateMatchSyntax,
+  federateMatchBroad,
   federateClusterLabel,
-  // issue 3, schema:
-  // issue 3, PromQL match[]:
-  // issue 3, Prometheus selection:
-  // issue 3, exposure and pods:
-  // issue 3, values:
+  scrapeTimeout,
+  insecureFederation,
 ];
 
-export const allRules: RuleMeta[] = [...inputRules, ...graphRules];
+/** Rules that are a JSONPath and a check on one resource: run by Spectral in one pass (src/spectral.ts). */
+export const spectralRules: SpectralRule[] = [externalnameIp, federatePath, federateMatchRequired, federateHonorLabels, federateHonorTimestamps];
+
+/** Every rule, in the order `fedlint rules`, the docs and SARIF list them: input, then by what they check. */
+export const allRules: RuleMeta[] = [
+  ...inputRules,
+  schema,
+  endpointsNameMatch,
+  endpointsPortMatch,
+  endpointsAddress,
+  externalnameIp,
+  selectorMatchesService,
+  selectorMatchesPods,
+  monitorPortExists,
+  prometheusSelectsMonitor,
+  serviceSelectsPrometheus,
+  exposedPrometheus,
+  placeholderValue,
+  federatePath,
+  federateMatchRequired,
+  federateMatchSyntax,
+  federateMatchBroad,
+  federateHonorLabels,
+  federateHonorTimestamps,
+  federateClusterLabel,
+  scrapeTimeout,
+  insecureFederation,
+].map(({ id, level, summary, help }) => ({ id, level, summary, help }));

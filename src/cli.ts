@@ -33,6 +33,9 @@ Options:
       --namespace NAME       namespace of resources without one (default: default)
       --cluster-label NAME   label that names the source cluster (default: cluster)
       --rule ID=LEVEL        set a rule to off, note, warning or error (repeatable)
+      --ruleset FILE         also run the Spectral rules of FILE (YAML/JSON; repeatable)
+      --substitution-level L level of \${VAR} substitutions placeholder-value finds:
+                             off, note (default), warning or error
   -v, --version              print the version
   -h, --help                 print this help
 
@@ -63,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
     namespace: values.namespace,
     clusterLabel: values['cluster-label'],
     rules: parseRuleSettings(values.rule ?? []),
+    rulesets: values.ruleset ?? [],
+    substitutionLevel: parseSubstitutionLevel(values['substitution-level']),
   });
 
   const color = useColor({ toFile: values.output !== undefined, isTTY: process.stdout.isTTY === true, env: process.env });
@@ -95,6 +100,8 @@ function parseCommandLine(argv: string[]) {
         namespace: { type: 'string' },
         'cluster-label': { type: 'string' },
         rule: { type: 'string', multiple: true },
+        ruleset: { type: 'string', multiple: true },
+        'substitution-level': { type: 'string' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -106,7 +113,13 @@ function parseCommandLine(argv: string[]) {
 }
 
 /** Options whose empty value would silently produce nonsense (`namespace ""`). */
-const NON_EMPTY = ['format', 'output', 'stdin-filename', 'namespace', 'cluster-label'] as const;
+const NON_EMPTY = ['format', 'output', 'stdin-filename', 'namespace', 'cluster-label', 'substitution-level'] as const;
+
+function parseSubstitutionLevel(value: string | undefined): Setting | undefined {
+  if (value === undefined) return undefined;
+  if (!['off', 'note', 'warning', 'error'].includes(value)) throw new UsageError(`--substitution-level takes off, note, warning or error, not "${value}"`);
+  return value as Setting;
+}
 
 function parseRuleSettings(entries: string[]): Record<string, Setting> {
   const settings: Record<string, Setting> = {};

@@ -3,7 +3,8 @@
 
 import type { Graph } from './graph.js';
 import type { Rule } from './rule.js';
-import type { Finding, Level, LintSettings, Report, Resource, Setting } from './types.js';
+import { spanRegion } from './scalar-offsets.js';
+import type { Finding, Level, LintSettings, Report, Resource, RuleMeta, Setting } from './types.js';
 
 const RANK: Record<Level, number> = { note: 0, warning: 1, error: 2 };
 
@@ -39,6 +40,13 @@ export function runRules(
   return { findings, failures };
 }
 
+/** Findings from reports made outside `runRules` (Spectral's), with the same levels and locations. */
+export function findingsFromReports(rule: RuleMeta, reports: Report[], levels: Record<string, Setting>): Finding[] {
+  const setting = levels[rule.id];
+  if (setting === 'off') return [];
+  return reports.map((report) => toFinding(rule.id, effectiveLevel(rule.level, report.level, setting), report));
+}
+
 /**
  * A configured level replaces the rule's level; a finding the rule itself made
  * advisory (a cannot-verify note) never rises above what it was.
@@ -55,7 +63,7 @@ function toFinding(ruleId: string, level: Finding['level'], report: Report): Fin
     ruleId,
     level,
     message: report.message,
-    location: { file: resource.file, region: resource.locate(pointer, report.at) },
+    location: { file: resource.file, region: report.span ? spanRegion(resource, pointer, report.span) : resource.locate(pointer, report.at) },
     pointer: `${resource.basePointer}${pointer}`,
     resourceKey: resourceKey(resource),
     related: (report.related ?? []).map((related) => ({

@@ -1,15 +1,18 @@
 // The library API: what the CLI, the GitHub Action and editors call.
-// lint() runs the whole pipeline: discover → read → parse → graph → rules.
+// lint() runs the whole pipeline: discover → read → parse → graph → rules
+// (graph rules in TypeScript, declarative rules in one Spectral pass).
 
 import { resolve } from 'node:path';
-import { allRules, graphRules } from '../rules/index.js';
+import { allRules, graphRules, spectralRules } from '../rules/index.js';
 import { discover } from './discover.js';
-import { type RuleFailure, applySettings, runRules, sortFindings } from './engine.js';
+import { type RuleFailure, applySettings, findingsFromReports, runRules, sortFindings } from './engine.js';
 import { UsageError } from './errors.js';
-import { Graph } from './graph.js';
+import { Graph, knownKind } from './graph.js';
 import { patchFiles } from './kustomize.js';
 import { parseFile } from './parse.js';
 import { readSources } from './read.js';
+import { loadRulesets } from './rulesets.js';
+import { type SpectralRule, type UserRule, runSpectral } from './spectral.js';
 import type { Finding, LintSettings, Resource, RuleMeta, Setting, SourceFile } from './types.js';
 
 export { UsageError } from './errors.js';
@@ -35,7 +38,11 @@ export interface LintOptions {
   rules?: Record<string, Setting>;
   /** Level of `${VAR}` substitutions found by placeholder-value (default note). */
   substitutionLevel?: Setting;
+  /** Spectral ruleset files (YAML/JSON) whose rules run beside fedlint's own. */
+  rulesets?: string[];
 }
+
+type SourceOptions = Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules' | 'substitutionLevel'>;
 
 export interface LintResult {
   findings: Finding[];
@@ -50,28 +57,34 @@ export const DEFAULT_STDIN_FILENAME = '<stdin>';
 
 export async function lint(options: LintOptions = {}): Promise<LintResult> {
   const cwd = options.cwd ?? process.cwd();
-  const levels = checkRuleSettings(options.rules ?? {});
+  const userRules = await loadRulesets(options.rulesets ?? [], cwd, new Set(allRules.map((rule) => rule.id)));
+  const levels = checkRuleSettings(options.rules ?? {}, userRules);
   const discovered = await discover(options.paths ?? [], cwd, options.ignore ?? []);
   const stdin =
     options.stdinText !== undefined ? { text: options.stdinText, filename: options.stdinFilename ?? DEFAULT_STDIN_FILENAME } : undefined;
   const read = readSources(discovered.files, discovered.unreadable, cwd, stdin);
-  return lintSources(read.sources, options, read.findings, levels);
+  return lintWith(read.sources, options, read.findings, levels, userRules);
 }
 
-/** Lints files already in memory (editors, tests); `extraFindings` come from earlier stages. */
-export function lintSources(
+/** Lints files already in memory (editors, tests). */
+export function lintSources(sources: SourceFile[], options: SourceOptions = {}): Promise<LintResult> {
+  return lintWith(sources, options, [], checkRuleSettings(options.rules ?? {}, []), []);
+}
+
+async function lintWith(
   sources: SourceFile[],
-  options: Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules' | 'substitutionLevel'> = {},
-  extraFindings: Finding[] = [],
-  levels: Record<string, Setting> = checkRuleSettings(options.rules ?? {}),
-): LintResult {
+  options: SourceOptions,
+  readFindings: Finding[],
+  levels: Record<string, Setting>,
+  userRules: UserRule[],
+): Promise<LintResult> {
   const settings: LintSettings = {
     clusterLabel: options.clusterLabel ?? 'cluster',
     defaultNamespace: options.namespace ?? 'default',
     substitutionLevel: options.substitutionLevel ?? 'note',
   };
   const resources: Resource[] = [];
-  const findings: Finding[] = [...extraFindings];
+  const findings: Finding[] = [...readFindings];
   for (const source of sources) {
     const parsed = parseFile(source, settings.defaultNamespace);
     resources.push(...parsed.resources);
@@ -80,14 +93,48 @@ export function lintSources(
   const patches = patchFiles(resources);
   const graph = new Graph(patches.size === 0 ? resources : resources.filter((resource) => !patches.has(resolve(resource.file.path))));
   const ruled = runRules(graphRules, graph, settings, levels);
-  const all = [...applySettings(findings, levels), ...ruled.findings];
-  return { findings: sortFindings(all), failures: ruled.failures, files: sources, resourceCount: graph.resources.length, rules: allRules };
+  const declarative = await runDeclarative(graph.resources, levels, userRules);
+  const all = [...applySettings(findings, levels), ...ruled.findings, ...declarative.findings];
+  return {
+    findings: sortFindings(all),
+    failures: [...ruled.failures, ...declarative.failures],
+    files: sources,
+    resourceCount: graph.resources.length,
+    rules: [...allRules, ...userRules],
+  };
+}
+
+/** fedlint's Spectral rules and the users' rulesets, in one Spectral pass. */
+async function runDeclarative(
+  resources: Resource[],
+  levels: Record<string, Setting>,
+  userRules: UserRule[],
+): Promise<{ findings: Finding[]; failures: RuleFailure[] }> {
+  const rules = spectralRules.filter((rule) => levels[rule.id] !== 'off');
+  const users = userRules.filter((rule) => levels[rule.id] !== 'off');
+  // Users' rules may look at any kind; fedlint's own only at theirs, which spares Spectral's import when none is there.
+  const kinds = new Set(rules.flatMap((rule) => rule.kinds));
+  const input = users.length > 0 ? resources : resources.filter((resource) => kinds.has(knownKind(resource)!));
+  try {
+    const reports = await runSpectral(input, rules, users);
+    const byRule = new Map<string, SpectralRule | UserRule>([...rules, ...users].map((rule) => [rule.id, rule]));
+    const findings = [...byRule.values()].flatMap((rule) =>
+      findingsFromReports(
+        rule,
+        reports.filter((entry) => entry.ruleId === rule.id).map((entry) => entry.report),
+        levels,
+      ),
+    );
+    return { findings, failures: [] };
+  } catch (error) {
+    return { findings: [], failures: [{ ruleId: 'spectral', message: error instanceof Error ? error.message : String(error) }] };
+  }
 }
 
 const LEVELS = new Set(['off', 'note', 'warning', 'error']);
 
-function checkRuleSettings(settings: Record<string, string>): Record<string, Setting> {
-  const known = new Set(allRules.map((rule) => rule.id));
+function checkRuleSettings(settings: Record<string, string>, userRules: RuleMeta[]): Record<string, Setting> {
+  const known = new Set([...allRules, ...userRules].map((rule) => rule.id));
   for (const [id, level] of Object.entries(settings)) {
     if (!known.has(id)) throw new UsageError(`unknown rule "${id}"; run "fedlint rules" to list the rule ids`);
     if (!LEVELS.has(level)) throw new UsageError(`invalid level "${level}" for rule "${id}"; use off, note, warning or error`);

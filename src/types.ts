@@ -61,6 +61,11 @@ export interface Report {
   at?: 'key';
   /** Lower than the rule's own level for findings of this rule that are only advisory (e.g. a note). */
   level?: Level;
+  /**
+   * Characters [start, end) of the string value at `pointer` to show instead of the whole value (a bad token inside a
+   * PromQL selector); the whole value when the source does not map character by character (see scalar-offsets.ts).
+   */
+  span?: { start: number; end: number };
   related?: RelatedLocation[];
 }
 

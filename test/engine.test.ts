@@ -38,14 +38,14 @@ const crashing = defineRule({
 
 const levelsOf = (levels: Record<string, any>) => runRules([twoLevels], graph, settings, levels).findings.map((f) => [f.message, f.level]);
 
-test('a setting replaces the rule level; a finding the rule made advisory never rises above it', () => {
+test('a setting replaces the rule level; a finding the rule made advisory never rises above it', async () => {
   assert.equal(levelsOf({}), [['main finding', 'error'], ['advisory', 'note']]);
   assert.equal(levelsOf({ 'two-levels': 'warning' }), [['main finding', 'warning'], ['advisory', 'note']]);
   assert.equal(levelsOf({ 'two-levels': 'note' }), [['main finding', 'note'], ['advisory', 'note']]);
   assert.equal(levelsOf({ 'two-levels': 'off' }), []);
 });
 
-test('a rule that throws is a recorded failure; the other rules still report', () => {
+test('a rule that throws is a recorded failure; the other rules still report', async () => {
   const { findings, failures } = runRules([crashing, twoLevels], graph, settings, {});
   assert.equal(failures, [{ ruleId: 'crashing', message: 'boom' }]);
   assert.equal(findings.map((f) => f.ruleId), ['crashing', 'two-levels', 'two-levels']);

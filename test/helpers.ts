@@ -41,6 +41,6 @@ export async function ruleFindings(ruleId: string, variant: 'bad' | 'good', opti
 }
 
 /** Lints YAML text in memory as if it were the file `name`. */
-export function lintText(text: string, name = 'input.yaml', options: Omit<LintOptions, 'paths' | 'cwd'> = {}): LintResult {
+export function lintText(text: string, name = 'input.yaml', options: Omit<LintOptions, 'paths' | 'cwd'> = {}): Promise<LintResult> {
   return lintSources([makeSourceFile(name, name, text)], options);
 }

@@ -224,7 +224,7 @@ test('federate-cluster-label: --cluster-label names the label to look for', asyn
 
 // ------------------------------------------------------------------- empty values
 
-test('empty `honorLabels:` and `\'match[]\':` (null) count as absent and as an empty list', () => {
+test('empty `honorLabels:` and `\'match[]\':` (null) count as absent and as an empty list', async () => {
   const text = [
     'apiVersion: monitoring.coreos.com/v1',
     'kind: ServiceMonitor',
@@ -244,7 +244,7 @@ test('empty `honorLabels:` and `\'match[]\':` (null) count as absent and as an e
     '',
   ].join('\n');
   // The monitor has no selector, so selector-matches-service reports that; only the federation rules matter here.
-  const findings = compact(lintText(text)).filter((finding) => finding.ruleId.startsWith('federate-'));
+  const findings = compact(await lintText(text)).filter((finding) => finding.ruleId.startsWith('federate-'));
   assert.equal(
     findings.map(({ ruleId, level, line, column, message }) => ({ ruleId, level, line, column, message })),
     [
@@ -316,31 +316,31 @@ ${relabelings}
 const EMPTY_VALUE =
   'ServiceMonitor "worker" endpoint "web" sets targetLabel "cluster" without a replacement or sourceLabels, which writes an empty value and so removes the label; add replacement: <source cluster name>';
 
-test('federate-cluster-label: a targetLabel with no replacement and no sourceLabels writes an empty value', () => {
+test('federate-cluster-label: a targetLabel with no replacement and no sourceLabels writes an empty value', async () => {
   // Shown at the entry itself (its first line), not at the `relabelings:` key: the list may be long.
   const entries = ['        - {sourceLabels: [__meta_kubernetes_pod_node_name], targetLabel: node}', '        - action: replace', '          targetLabel: cluster'];
-  assert.equal(compact(lintText(FEDERATION(entries.join('\n')), 'empty.yaml')), [
+  assert.equal(compact(await lintText(FEDERATION(entries.join('\n')), 'empty.yaml')), [
     { ruleId: 'federate-cluster-label', level: 'warning', file: 'empty.yaml', line: 23, column: 11, message: EMPTY_VALUE },
   ]);
-  assert.equal(compact(lintText(FEDERATION('        - targetLabel: cluster'), 'empty.yaml')), [
+  assert.equal(compact(await lintText(FEDERATION('        - targetLabel: cluster'), 'empty.yaml')), [
     { ruleId: 'federate-cluster-label', level: 'warning', file: 'empty.yaml', line: 22, column: 11, message: EMPTY_VALUE },
   ]);
   // In metricRelabelings: that entry, not the relabelings list.
   const metric = FEDERATION('        - {targetLabel: node, replacement: x}') + '      metricRelabelings:\n        - {action: keep, sourceLabels: [__name__], regex: up}\n        - targetLabel: cluster\n          action: Replace\n';
-  assert.equal(compact(lintText(metric, 'empty.yaml')), [
+  assert.equal(compact(await lintText(metric, 'empty.yaml')), [
     { ruleId: 'federate-cluster-label', level: 'warning', file: 'empty.yaml', line: 25, column: 11, message: EMPTY_VALUE },
   ]);
   // sourceLabels give it a value: fine.
-  assert.equal(compact(lintText(FEDERATION('        - {sourceLabels: [__meta_kubernetes_namespace], targetLabel: cluster}'))), []);
+  assert.equal(compact(await lintText(FEDERATION('        - {sourceLabels: [__meta_kubernetes_namespace], targetLabel: cluster}'))), []);
 });
 
-test('federate-cluster-label: a differently named label the endpoint does write is offered as --cluster-label', () => {
-  const [finding] = compact(lintText(FEDERATION('        - {targetLabel: source, replacement: eu-1}\n        - {targetLabel: __address__, replacement: "x:9090"}')));
+test('federate-cluster-label: a differently named label the endpoint does write is offered as --cluster-label', async () => {
+  const [finding] = compact(await lintText(FEDERATION('        - {targetLabel: source, replacement: eu-1}\n        - {targetLabel: __address__, replacement: "x:9090"}')));
   assert.is(
     finding!.message,
     'ServiceMonitor "worker" endpoint "web" federates series without a "cluster" label: no relabelings or metricRelabelings entry sets targetLabel "cluster", and spec.targetLabels does not name "cluster"; add a relabelings entry {targetLabel: cluster, replacement: <source cluster name>} (if "source" is your cluster label, run with --cluster-label source)',
   );
-  assert.equal(compact(lintText(FEDERATION('        - {targetLabel: source, replacement: eu-1}'), 'x.yaml', { clusterLabel: 'source' })), []);
+  assert.equal(compact(await lintText(FEDERATION('        - {targetLabel: source, replacement: eu-1}'), 'x.yaml', { clusterLabel: 'source' })), []);
 });
 
 test.run();

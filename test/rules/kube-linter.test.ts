@@ -36,7 +36,7 @@ import { ROOT, compact, lintPaths } from '../helpers.js';
 const FILE = 'test/corpus/kube-linter/dangling-servicemonitor.yml';
 const RULE = 'selector-matches-service';
 
-test('the kube-linter fixture is the upstream file, byte for byte', () => {
+test('the kube-linter fixture is the upstream file, byte for byte', async () => {
   // Git blob SHA of tests/checks/dangling-servicemonitor.yml at stackrox/kube-linter 35de568d (PROVENANCE.md).
   const bytes = readFileSync(join(ROOT, FILE));
   const blob = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compact, lintText } from '../helpers.js';
 
-test('PodMonitor: a podMetricsEndpoints entry with match[] must scrape /federate', () => {
+test('PodMonitor: a podMetricsEndpoints entry with match[] must scrape /federate', async () => {
   const text = [
     'apiVersion: monitoring.coreos.com/v1',
     'kind: PodMonitor',
@@ -21,7 +21,7 @@ test('PodMonitor: a podMetricsEndpoints entry with match[] must scrape /federate
     '      relabelings: [{targetLabel: cluster, replacement: edge}]',
     '',
   ].join('\n');
-  assert.equal(compact(lintText(text, 'pm.yaml')).filter((f) => f.ruleId.startsWith('federate-')), [
+  assert.equal(compact(await lintText(text, 'pm.yaml')).filter((f) => f.ruleId.startsWith('federate-')), [
     {
       ruleId: 'federate-path',
       level: 'error',
@@ -47,8 +47,8 @@ const scrapeConfig = (extra: string) =>
     '',
   ].join('\n');
 
-test('ScrapeConfig: metricsPath /federate without match[] is reported at spec; honorLabels is read from spec', () => {
-  assert.equal(compact(lintText(scrapeConfig('      labels: {cluster: worker}'), 'sc.yaml')), [
+test('ScrapeConfig: metricsPath /federate without match[] is reported at spec; honorLabels is read from spec', async () => {
+  assert.equal(compact(await lintText(scrapeConfig('      labels: {cluster: worker}'), 'sc.yaml')), [
     {
       ruleId: 'federate-match-required',
       level: 'error',
@@ -60,11 +60,11 @@ test('ScrapeConfig: metricsPath /federate without match[] is reported at spec; h
   ]);
 });
 
-test('ScrapeConfig: a cluster label on every static target group counts; missing on one does not', () => {
+test('ScrapeConfig: a cluster label on every static target group counts; missing on one does not', async () => {
   const good = scrapeConfig("      labels: {cluster: worker}\n  params: {'match[]': ['{job=\"node\"}']}");
-  assert.equal(compact(lintText(good)), []);
+  assert.equal(compact(await lintText(good)), []);
   const bad = scrapeConfig("    - targets: [prometheus.other.example:9090]\n  params: {'match[]': ['{job=\"node\"}']}");
-  const [finding] = compact(lintText(bad, 'sc.yaml'));
+  const [finding] = compact(await lintText(bad, 'sc.yaml'));
   assert.is(finding!.ruleId, 'federate-cluster-label');
   assert.is(finding!.line, 4);
   assert.match(finding!.message, /and not every staticConfigs entry has a "cluster" label; add a relabelings entry/);

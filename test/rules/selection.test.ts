@@ -224,13 +224,13 @@ const at = (line: number, column: number, message: string, ruleId = SELECTOR, le
   message,
 });
 
-test('selector-matches-service: keys beside matchLabels, a misspelt field, an empty selector and operators that are no operator', () => {
+test('selector-matches-service: keys beside matchLabels, a misspelt field, an empty selector and operators that are no operator', async () => {
   const text =
     SHOP_SERVICE +
     shopMonitor('api', 'spec:\n  selector:\n    matchLabels: {app: api}\n    tier: web\n    matchlabels: {team: a}\n  endpoints:\n    - port: http\n') +
     shopMonitor('api-null', 'spec:\n  selector:\n  endpoints:\n    - port: http\n') +
     shopMonitor('api-ops', 'spec:\n  selector:\n    matchExpressions:\n      - {key: app, operator: Exist}\n      - {key: app, operator: "="}\n  endpoints:\n    - port: http\n');
-  assert.equal(compact(lintText(text, 'shop.yaml')), [
+  assert.equal(compact(await lintText(text, 'shop.yaml')), [
     // matchLabels still selects "api", so the dropped label only fails to narrow the selection
     at(
       13,
@@ -261,11 +261,11 @@ test('selector-matches-service: keys beside matchLabels, a misspelt field, an em
   ]);
 });
 
-test('selector-matches-service: a selector that selects everything by mistake is one finding, not port findings on every Service', () => {
+test('selector-matches-service: a selector that selects everything by mistake is one finding, not port findings on every Service', async () => {
   // Without the matchLabels level the selector picks Service "api", which has no port "metrics": the selector is
   // the mistake, so monitor-port-exists stays quiet.
   const text = SHOP_SERVICE + shopMonitor('api-all', 'spec:\n  selector: {app: nothing}\n  endpoints:\n    - port: metrics\n');
-  assert.equal(compact(lintText(text, 'shop.yaml')), [
+  assert.equal(compact(await lintText(text, 'shop.yaml')), [
     at(
       11,
       14,
@@ -274,7 +274,7 @@ test('selector-matches-service: a selector that selects everything by mistake is
   ]);
 });
 
-test('selector-matches-service: a ServiceMonitor that is plainly a partial patch may lack its selector', () => {
+test('selector-matches-service: a ServiceMonitor that is plainly a partial patch may lack its selector', async () => {
   const patches = [
     // metadata only
     shopMonitor('api', ''),
@@ -283,9 +283,9 @@ test('selector-matches-service: a ServiceMonitor that is plainly a partial patch
     // a strategic-merge-patch directive
     shopMonitor('api', 'spec:\n  endpoints:\n    - port: http\n      $patch: replace\n'),
   ];
-  for (const patch of patches) assert.equal(compact(lintText(SHOP_SERVICE + patch, 'shop.yaml')), [], patch);
+  for (const patch of patches) assert.equal(compact(await lintText(SHOP_SERVICE + patch, 'shop.yaml')), [], patch);
   // The same endpoints without the directive are a whole monitor that lacks its selector.
-  assert.equal(compact(lintText(SHOP_SERVICE + shopMonitor('api', 'spec:\n  endpoints:\n    - port: http\n'), 'shop.yaml')), [
+  assert.equal(compact(await lintText(SHOP_SERVICE + shopMonitor('api', 'spec:\n  endpoints:\n    - port: http\n'), 'shop.yaml')), [
     at(
       10,
       1,
@@ -393,12 +393,12 @@ test('monitor-port-exists: good fixtures give no finding from any rule', async (
   assert.equal(await ruleFindings(PORT, 'good'), []);
 });
 
-test('monitor-port-exists: a selector that catches many Services without the port is one finding, not one per Service', () => {
+test('monitor-port-exists: a selector that catches many Services without the port is one finding, not one per Service', async () => {
   const services = ['alpha', 'beta', 'gamma', 'delta', 'epsilon']
     .map((name) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: apps, labels: {team: a}}\nspec: {selector: {app: ${name}}, ports: [{name: grpc, port: 9000}]}\n---\n`)
     .join('');
   const monitor = 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: team-a, namespace: apps}\nspec:\n  selector: {matchLabels: {team: a}}\n  endpoints:\n    - port: http\n';
-  const result = lintText(services + monitor, 'many.yaml');
+  const result = await lintText(services + monitor, 'many.yaml');
   assert.equal(compact(result), [
     {
       ruleId: 'monitor-port-exists',

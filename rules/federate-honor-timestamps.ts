@@ -1,0 +1,28 @@
+import type { RulesetFunctionContext } from '@stoplight/spectral-core';
+import { describeEndpoint } from '../src/graph.js';
+import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
+import { SCRAPE_ENDPOINTS, federationEndpointAt, pathFor } from '../src/spectral-endpoints.js';
+
+function honorTimestamps(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
+  const endpoint = federationEndpointAt(input, context);
+  if (!endpoint || endpoint.spec.honorTimestamps !== false) return [];
+  return [
+    {
+      message: `${describeEndpoint(endpoint)} sets honorTimestamps: false, so federated samples are stamped with the scrape time instead of the time the worker recorded them, which skews rates and shifts staleness; remove honorTimestamps or set it to true`,
+      path: pathFor(context, 'honorTimestamps'),
+    },
+  ];
+}
+
+export default defineSpectralRule({
+  id: 'federate-honor-timestamps',
+  level: 'warning',
+  summary: 'A federation endpoint keeps the worker\'s sample timestamps (honorTimestamps is not false)',
+  help:
+    "/federate returns each series' latest sample with the timestamp the worker recorded. With honorTimestamps: false the " +
+    'main Prometheus replaces it with its own scrape time: samples land up to a scrape interval late, rates and ' +
+    'recording rules computed across clusters disagree, and series go stale at the wrong moment. Leave honorTimestamps ' +
+    'unset (it defaults to true) or set it to true on federation endpoints.',
+  kinds: ['ServiceMonitor', 'PodMonitor', 'ScrapeConfig'],
+  checks: [{ given: SCRAPE_ENDPOINTS, function: honorTimestamps }],
+});

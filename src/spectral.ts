@@ -1,0 +1,130 @@
+// Runs the declarative rules — fedlint's own Spectral rules (rules/*.ts made
+// with defineSpectralRule) and users' rulesets (--ruleset) — through
+// @stoplight/spectral-core in ONE pass over one synthetic document: the array
+// of all resource bodies. A result path starts with the resource's index in
+// that array, which maps back to the resource and its source positions.
+//
+// Spectral costs ~0.15 s to import, so it is imported only when there is a
+// resource for its rules to look at.
+
+import type { RulesetFunctionContext } from '@stoplight/spectral-core';
+import type { KindName } from './graph.js';
+import { pointerSegment } from './parse.js';
+import type { Level, Report, Resource, RuleMeta } from './types.js';
+
+/** What a fedlint Spectral function returns: Spectral's result shape. */
+export interface SpectralResult {
+  message: string;
+  path?: (string | number)[];
+}
+
+export type SpectralFunction = (input: any, options: any, context: RulesetFunctionContext) => SpectralResult[] | void;
+
+/** One Spectral rule: a JSONPath `given` over the array of resource bodies, and a function. */
+export interface SpectralCheck {
+  given: string | string[];
+  field?: string;
+  function: SpectralFunction;
+  functionOptions?: Record<string, unknown>;
+  /** Results of this check are advisory: reported at this level when it is below the rule's. */
+  level?: Level;
+}
+
+/** A fedlint rule whose logic is one or more Spectral checks (one per level it reports at). */
+export interface SpectralRule extends RuleMeta {
+  /** The kinds its checks read: resources of other kinds are not handed to Spectral for it. */
+  kinds: KindName[];
+  checks: SpectralCheck[];
+}
+
+export function defineSpectralRule(rule: SpectralRule): SpectralRule {
+  return rule;
+}
+
+/** A rule from a user's ruleset file, already turned into Spectral's own rule definition. */
+export interface UserRule extends RuleMeta {
+  definition: Record<string, unknown>;
+}
+
+/** A finding from Spectral, before the engine turns it into a located Finding. */
+export interface SpectralReport {
+  ruleId: string;
+  report: Report;
+}
+
+const INTERNAL_CODES = new Set(['invalid-ref', 'parser']);
+
+/** Each run's document (the array of bodies) → the resources in the same order. */
+const resourcesOfRun = new WeakMap<unknown[], Resource[]>();
+
+/**
+ * The resource a check's input belongs to: `path[0]` is the resource's index
+ * in the document Spectral runs over.
+ */
+export function resourceAt(context: RulesetFunctionContext): Resource | undefined {
+  const data = (context.document as unknown as { data: unknown[] }).data;
+  return resourcesOfRun.get(data)?.[Number(context.path[0])];
+}
+
+/** The pointer, relative to its resource, of a Spectral path (which starts with the resource index). */
+export function pointerOf(path: readonly (string | number)[]): string {
+  return path
+    .slice(1)
+    .map((segment) => `/${pointerSegment(segment)}`)
+    .join('');
+}
+
+export async function runSpectral(resources: Resource[], rules: SpectralRule[], userRules: UserRule[]): Promise<SpectralReport[]> {
+  if (resources.length === 0 || (rules.length === 0 && userRules.length === 0)) return [];
+  const [{ Spectral }, { Resolver }] = await Promise.all([import('@stoplight/spectral-core'), import('@stoplight/spectral-ref-resolver')]);
+  // Linted YAML may hold `$ref`s: never let Spectral follow them to files or the network.
+  const spectral = new Spectral({ resolver: new Resolver({ resolvers: {} }) });
+
+  const owners = new Map<string, { ruleId: string; level?: Level }>();
+  const definitions: Record<string, unknown> = {};
+  for (const rule of rules) {
+    rule.checks.forEach((check, index) => {
+      const key = index === 0 ? rule.id : `${rule.id}#${index}`;
+      owners.set(key, { ruleId: rule.id, level: check.level });
+      definitions[key] = {
+        given: check.given,
+        severity: 'error',
+        message: '{{error}}',
+        then: { field: check.field, function: check.function, functionOptions: check.functionOptions },
+      };
+    });
+  }
+  for (const rule of userRules) {
+    owners.set(rule.id, { ruleId: rule.id });
+    definitions[rule.id] = rule.definition;
+  }
+  spectral.setRuleset({ rules: definitions } as never);
+
+  const data = resources.map((resource) => resource.body);
+  resourcesOfRun.set(data, resources);
+  // A plain parsed-result object: Spectral stringifies a ParsedDocument instance and finds nothing.
+  const document = {
+    parsed: { data, diagnostics: [], ast: {}, lineMap: [] },
+    getLocationForJsonPath: () => ({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }),
+    source: 'fedlint',
+  };
+  const results = await spectral.run(document as never);
+
+  const reports: SpectralReport[] = [];
+  for (const result of results) {
+    const owner = owners.get(String(result.code));
+    if (!owner || INTERNAL_CODES.has(String(result.code))) continue;
+    const resource = resources[Number(result.path[0])];
+    if (!resource) continue;
+    reports.push({
+      ruleId: owner.ruleId,
+      report: {
+        resource,
+        pointer: pointerOf(result.path),
+        message: result.message,
+        level: owner.level,
+      },
+    });
+  }
+  return reports;
+}
