@@ -1,5 +1,5 @@
 import { defineRule } from '../src/rule.js';
-import { type FieldRole, type Placeholder, fieldPath, findPlaceholders, narrowedTo, regionInValue, scanValues } from '../src/placeholders.js';
+import { type FieldRole, type Placeholder, fieldPath, findPlaceholders, scanValues } from '../src/placeholders.js';
 
 /** What belongs where the placeholder stands, for the "replace it with …" part of a message. */
 const WHAT_BELONGS: Record<FieldRole, string> = {
@@ -37,10 +37,10 @@ export default defineRule({
         for (const placeholder of findPlaceholders(scanned.value, scanned.role, scanned.options)) {
           const substitution = placeholder.kind === 'substitution';
           if (substitution && settings.substitutionLevel === 'off') continue;
-          const region = regionInValue(resource, scanned.pointer, scanned.value, placeholder.start, placeholder.end);
           report({
-            resource: narrowedTo(resource, scanned.pointer, region),
+            resource,
             pointer: scanned.pointer,
+            span: { start: placeholder.start, end: placeholder.end },
             message: message(`${resource.kind} "${resource.name}"`, fieldPath(scanned.pointer), scanned.value, scanned.role, placeholder),
             ...(substitution && settings.substitutionLevel !== 'off' ? { level: settings.substitutionLevel } : {}),
           });

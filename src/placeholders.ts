@@ -4,8 +4,8 @@
 // them) and the rules that check the same values (which leave them alone).
 
 import { type KindName, knownKind } from './graph.js';
-import { isObject, parsePointer, pointerSegment, position } from './parse.js';
-import type { Region, Resource } from './types.js';
+import { isObject, parsePointer, pointerSegment } from './parse.js';
+import type { Resource } from './types.js';
 
 export type PlaceholderKind =
   /** `<WORKER_CLUSTER_IP>` */
@@ -235,35 +235,4 @@ export function fieldPath(pointer: string): string {
     else path += `[${JSON.stringify(segment)}]`;
   }
   return path;
-}
-
-/**
- * The region of `value.slice(start, end)` inside the scalar at `pointer`, when the
- * scalar sits on one line and its source shows that part verbatim (plain, or quoted
- * without an escape before it); otherwise null, and the whole scalar is the place to show.
- */
-export function regionInValue(resource: Resource, pointer: string, value: string, start: number, end: number): Region | null {
-  const scalar = resource.locate(pointer);
-  if (scalar.startLine !== scalar.endLine) return null;
-  const { file } = resource;
-  const from = file.lineStarts[scalar.startLine - 1]! + scalar.startColumn - 1;
-  const to = file.lineStarts[scalar.endLine - 1]! + scalar.endColumn - 1;
-  const source = file.text.slice(from, to);
-  const quote = source[0] === '"' || source[0] === "'" ? source[0] : '';
-  const inner = quote && source.endsWith(quote) && source.length >= 2 ? source.slice(1, -1) : source;
-  const innerStart = from + (quote ? 1 : 0);
-  // Verbatim up to the end of the part: every offset before it agrees (no escape shifted it).
-  if (inner.slice(0, end) !== value.slice(0, end)) return null;
-  const first = position(file, innerStart + start);
-  const last = position(file, innerStart + end);
-  return { startLine: first.line, startColumn: first.column, endLine: last.line, endColumn: last.column };
-}
-
-/**
- * A view of a resource whose `locate(pointer)` answers `region` for that one pointer: how a
- * rule reports a part of a string value through `report()`, which takes a resource and a pointer.
- */
-export function narrowedTo(resource: Resource, pointer: string, region: Region | null): Resource {
-  if (!region) return resource;
-  return { ...resource, locate: (at: string, key?: 'key') => (at === pointer && !key ? region : resource.locate(at, key)) };
 }

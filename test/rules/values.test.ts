@@ -105,10 +105,11 @@ test('placeholder-value: the region covers the placeholder only, in the bundled 
   assert.is(found[0]!.message, 'Service "worker" spec.externalName contains the placeholder "<WORKER>", left from a template or guide; replace it with a DNS name');
 });
 
-test('placeholder-value: an escape before the placeholder shows the whole value, never a wrong column', async () => {
+test('placeholder-value: an escape before the placeholder is decoded, so the region is still exactly the placeholder', async () => {
   const text = ['apiVersion: v1', 'kind: Service', 'metadata: {name: worker, namespace: mon}', 'spec:', '  externalName: "\\x41 <HOST>"', ''].join('\n');
   const [finding] = (await lintText(text)).findings.filter((f) => f.ruleId === 'placeholder-value');
-  assert.equal(finding!.location.region, { startLine: 5, startColumn: 17, endLine: 5, endColumn: 30 });
+  // `\x41` is four characters in the file and one in the value: <HOST> is at columns 23–28.
+  assert.equal(finding!.location.region, { startLine: 5, startColumn: 23, endLine: 5, endColumn: 29 });
 });
 
 test('placeholder-value: substitutionLevel sets the level of ${VAR} findings; off reports none', async () => {
