@@ -26,6 +26,6 @@ export default defineSpectralRule({
     'cannot be reached. To point at a remote Prometheus by IP, use a Service without a selector (and without type ' +
     'ExternalName) plus an Endpoints object (or EndpointSlice) of the same name that lists the IP and a port with the ' +
     "Service port's name.",
-  kinds: ['Service'],
+  appliesTo: (resource) => knownKind(resource) === 'Service' && resource.body.spec?.type === 'ExternalName',
   checks: [{ given: "$.[?(@.kind == 'Service')].spec.externalName", function: externalNameIp }],
 });

@@ -1,7 +1,7 @@
 import type { RulesetFunctionContext } from '@stoplight/spectral-core';
 import { describeEndpoint } from '../src/graph.js';
 import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
-import { SCRAPE_ENDPOINTS, federationEndpointAt, pathFor } from '../src/spectral-endpoints.js';
+import { SCRAPE_ENDPOINTS, federationEndpointAt, hasFederationEndpoint, pathFor } from '../src/spectral-endpoints.js';
 
 function honorLabels(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
   const endpoint = federationEndpointAt(input, context);
@@ -31,6 +31,6 @@ export default defineSpectralRule({
     'Federated series already carry the job and instance labels of the worker cluster. Without honorLabels: true ' +
     '(absent means false), Prometheus keeps its own target labels and renames the federated ones to exported_job and ' +
     'exported_instance, breaking every query and dashboard that expects the originals. Set honorLabels: true on the endpoint.',
-  kinds: ['ServiceMonitor', 'PodMonitor', 'ScrapeConfig'],
+  appliesTo: hasFederationEndpoint,
   checks: [{ given: SCRAPE_ENDPOINTS, function: honorLabels }],
 });

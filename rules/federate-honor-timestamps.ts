@@ -1,7 +1,7 @@
 import type { RulesetFunctionContext } from '@stoplight/spectral-core';
 import { describeEndpoint } from '../src/graph.js';
 import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
-import { SCRAPE_ENDPOINTS, federationEndpointAt, pathFor } from '../src/spectral-endpoints.js';
+import { SCRAPE_ENDPOINTS, federationEndpointAt, hasFederationEndpoint, pathFor } from '../src/spectral-endpoints.js';
 
 function honorTimestamps(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
   const endpoint = federationEndpointAt(input, context);
@@ -23,6 +23,6 @@ export default defineSpectralRule({
     'main Prometheus replaces it with its own scrape time: samples land up to a scrape interval late, rates and ' +
     'recording rules computed across clusters disagree, and series go stale at the wrong moment. Leave honorTimestamps ' +
     'unset (it defaults to true) or set it to true on federation endpoints.',
-  kinds: ['ServiceMonitor', 'PodMonitor', 'ScrapeConfig'],
+  appliesTo: hasFederationEndpoint,
   checks: [{ given: SCRAPE_ENDPOINTS, function: honorTimestamps }],
 });

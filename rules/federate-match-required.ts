@@ -2,7 +2,7 @@ import type { RulesetFunctionContext } from '@stoplight/spectral-core';
 import { describeEndpoint } from '../src/graph.js';
 import { isObject } from '../src/parse.js';
 import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
-import { SCRAPE_ENDPOINTS, federationEndpointAt, pathFor } from '../src/spectral-endpoints.js';
+import { SCRAPE_ENDPOINTS, federationEndpointAt, hasFederationEndpoint, pathFor } from '../src/spectral-endpoints.js';
 
 function matchRequired(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
   const endpoint = federationEndpointAt(input, context);
@@ -46,6 +46,6 @@ export default defineSpectralRule({
     'rejects the whole request (HTTP 400) when one of them is empty. The parameter name must be exactly `match[]` ' +
     "(quote it in YAML: 'match[]'); `match` is ignored. Add params: {'match[]': ['{job=\"prometheus\"}']}, with " +
     'selectors as narrow as the main cluster needs.',
-  kinds: ['ServiceMonitor', 'PodMonitor', 'ScrapeConfig'],
+  appliesTo: hasFederationEndpoint,
   checks: [{ given: SCRAPE_ENDPOINTS, function: matchRequired }],
 });

@@ -1,5 +1,5 @@
 import type { RulesetFunctionContext } from '@stoplight/spectral-core';
-import { describeEndpoint, hasMatchParam } from '../src/graph.js';
+import { describeEndpoint, hasMatchParam, scrapeEndpointsOf } from '../src/graph.js';
 import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
 import { SCRAPE_ENDPOINTS, pathFor, scrapeEndpointAt } from '../src/spectral-endpoints.js';
 
@@ -53,7 +53,8 @@ export default defineSpectralRule({
     '(Prometheus inserts the missing slash; it answers the trailing one with a redirect), so they are warnings. Set ' +
     '`path: /federate` (`metricsPath` on a ScrapeConfig; keep a route prefix if the source Prometheus runs with ' +
     '--web.route-prefix).',
-  kinds: ['ServiceMonitor', 'PodMonitor', 'ScrapeConfig'],
+  // match[] params on any scrape endpoint make it this rule's business, whatever the path.
+  appliesTo: (resource) => scrapeEndpointsOf(resource).some((endpoint) => hasMatchParam(endpoint.spec)),
   checks: [
     { given: SCRAPE_ENDPOINTS, function: wrongPath },
     { given: SCRAPE_ENDPOINTS, function: nearMiss, level: 'warning' },

@@ -193,34 +193,31 @@ export class Graph {
 
   /** Every `spec.endpoints[]` entry of every ServiceMonitor that is a mapping. */
   monitorEndpoints(): MonitorEndpoint[] {
-    return this.listedEndpoints('ServiceMonitor', 'endpoints');
+    return this.all('ServiceMonitor').flatMap(scrapeEndpointsOf);
   }
 
   /** Every scrape endpoint of every ServiceMonitor, PodMonitor and ScrapeConfig. */
   scrapeEndpoints(): MonitorEndpoint[] {
-    const scrapeConfigs = this.all('ScrapeConfig').map(
-      (monitor): MonitorEndpoint => ({ monitor, kind: 'ScrapeConfig', index: 0, pointer: '/spec', spec: spec(monitor), pathField: 'metricsPath' }),
-    );
-    return [...this.monitorEndpoints(), ...this.listedEndpoints('PodMonitor', 'podMetricsEndpoints'), ...scrapeConfigs];
+    return [...this.monitorEndpoints(), ...this.all('PodMonitor').flatMap(scrapeEndpointsOf), ...this.all('ScrapeConfig').flatMap(scrapeEndpointsOf)];
   }
 
   /** Endpoints that scrape another Prometheus's /federate: by path, or by a `match[]` param. */
   federationEndpoints(): MonitorEndpoint[] {
     return this.scrapeEndpoints().filter(isFederationEndpoint);
   }
+}
 
-  private listedEndpoints(kind: 'ServiceMonitor' | 'PodMonitor', field: string): MonitorEndpoint[] {
-    const result: MonitorEndpoint[] = [];
-    for (const monitor of this.all(kind)) {
-      const endpoints = spec(monitor)[field];
-      if (!Array.isArray(endpoints)) continue;
-      endpoints.forEach((endpoint: unknown, index: number) => {
-        if (isObject(endpoint))
-          result.push({ monitor, kind, index, pointer: `/spec/${field}/${index}`, spec: endpoint, pathField: 'path' });
-      });
-    }
-    return result;
-  }
+/** The scrape endpoints one resource defines (none for kinds that define none). */
+export function scrapeEndpointsOf(monitor: Resource): MonitorEndpoint[] {
+  const kind = knownKind(monitor);
+  if (kind === 'ScrapeConfig') return [{ monitor, kind, index: 0, pointer: '/spec', spec: spec(monitor), pathField: 'metricsPath' }];
+  if (kind !== 'ServiceMonitor' && kind !== 'PodMonitor') return [];
+  const field = kind === 'ServiceMonitor' ? 'endpoints' : 'podMetricsEndpoints';
+  const endpoints = spec(monitor)[field];
+  if (!Array.isArray(endpoints)) return [];
+  return endpoints.flatMap((endpoint: unknown, index: number): MonitorEndpoint[] =>
+    isObject(endpoint) ? [{ monitor, kind, index, pointer: `/spec/${field}/${index}`, spec: endpoint, pathField: 'path' }] : [],
+  );
 }
 
 export function isFederationEndpoint(endpoint: MonitorEndpoint): boolean {

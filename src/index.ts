@@ -7,7 +7,7 @@ import { allRules, graphRules, spectralRules } from '../rules/index.js';
 import { discover } from './discover.js';
 import { type RuleFailure, applySettings, findingsFromReports, runRules, sortFindings } from './engine.js';
 import { UsageError } from './errors.js';
-import { Graph, knownKind } from './graph.js';
+import { Graph } from './graph.js';
 import { patchFiles } from './kustomize.js';
 import { parseFile } from './parse.js';
 import { readSources } from './read.js';
@@ -112,9 +112,8 @@ async function runDeclarative(
 ): Promise<{ findings: Finding[]; failures: RuleFailure[] }> {
   const rules = spectralRules.filter((rule) => levels[rule.id] !== 'off');
   const users = userRules.filter((rule) => levels[rule.id] !== 'off');
-  // Users' rules may look at any kind; fedlint's own only at theirs, which spares Spectral's import when none is there.
-  const kinds = new Set(rules.flatMap((rule) => rule.kinds));
-  const input = users.length > 0 ? resources : resources.filter((resource) => kinds.has(knownKind(resource)!));
+  // Users' rules may look at anything; fedlint's own say what they look at, which spares Spectral when nothing is there.
+  const input = users.length > 0 ? resources : resources.filter((resource) => rules.some((rule) => rule.appliesTo(resource)));
   try {
     const reports = await runSpectral(input, rules, users);
     const byRule = new Map<string, SpectralRule | UserRule>([...rules, ...users].map((rule) => [rule.id, rule]));

@@ -4,9 +4,10 @@
 // rules describe endpoints alike.
 
 import type { RulesetFunctionContext } from '@stoplight/spectral-core';
-import { type MonitorEndpoint, isFederationEndpoint, knownKind } from './graph.js';
+import { type MonitorEndpoint, isFederationEndpoint, knownKind, scrapeEndpointsOf } from './graph.js';
 import { isObject } from './parse.js';
 import { pointerOf, resourceAt } from './spectral.js';
+import type { Resource } from './types.js';
 
 /** Every scrape endpoint: ServiceMonitor endpoints, PodMonitor podMetricsEndpoints, ScrapeConfig specs. */
 export const SCRAPE_ENDPOINTS = [
@@ -41,4 +42,9 @@ export function federationEndpointAt(input: unknown, context: RulesetFunctionCon
 /** A Spectral result path for a pointer relative to the endpoint's resource. */
 export function pathFor(context: RulesetFunctionContext, ...segments: (string | number)[]): (string | number)[] {
   return [...context.path, ...segments];
+}
+
+/** Whether a resource has a federation endpoint (for rules about federation only). */
+export function hasFederationEndpoint(resource: Resource): boolean {
+  return scrapeEndpointsOf(resource).some(isFederationEndpoint);
 }

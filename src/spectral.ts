@@ -8,7 +8,6 @@
 // resource for its rules to look at.
 
 import type { RulesetFunctionContext } from '@stoplight/spectral-core';
-import type { KindName } from './graph.js';
 import { pointerSegment } from './parse.js';
 import type { Level, Report, Resource, RuleMeta } from './types.js';
 
@@ -32,8 +31,11 @@ export interface SpectralCheck {
 
 /** A fedlint rule whose logic is one or more Spectral checks (one per level it reports at). */
 export interface SpectralRule extends RuleMeta {
-  /** The kinds its checks read: resources of other kinds are not handed to Spectral for it. */
-  kinds: KindName[];
+  /**
+   * Whether its checks can find anything in a resource. Resources for which no rule says yes are not handed to
+   * Spectral, and without any, Spectral (~0.3 s to import and set up) is not loaded at all.
+   */
+  appliesTo(resource: Resource): boolean;
   checks: SpectralCheck[];
 }
 
