@@ -9,7 +9,8 @@ import {
   prometheusIndex,
 } from '../src/prometheus.js';
 import { defineRule } from '../src/rule.js';
-import { type Labels, type Requirement, failedRequirements, labelsOf } from '../src/selector.js';
+import { labelFix } from '../src/selector-text.js';
+import { type Labels, type Requirement, failedRequirements, labelValue, labelsOf, lowestBy } from '../src/selector.js';
 import type { RelatedLocation, Resource } from '../src/types.js';
 
 export default defineRule({
@@ -124,8 +125,7 @@ function diagnose(index: PrometheusIndex, server: PrometheusServer, kind: Select
     diagnosis.reasons.push(
       `selects ${plural} with ${failed.map((r) => r.text).join(' and ')} (${field}), but the ${kind} ${noLabels ? 'has no labels at all' : joinAnd(monitorSide)}`,
     );
-    const onlyMissing = failed.every((requirement) => !excludes(requirement) && labels[requirement.key] === undefined);
-    diagnosis.fixes.push(onlyMissing ? `add the label to the ${kind} or change ${field}` : `change the ${kind}'s labels or ${field}`);
+    diagnosis.fixes.push(labelFix(failed, labels, { addTo: `the ${kind}`, change: `the ${kind}'s labels` }, field));
     diagnosis.related.push(selectorLocation(server, field, failed[0]!.pointer));
   }
 
@@ -164,29 +164,14 @@ function diagnose(index: PrometheusIndex, server: PrometheusServer, kind: Select
 
 /** The diagnosis with the fewest things in the way; ties go to a Prometheus in the monitor's namespace, then by name. */
 function closest(diagnoses: Diagnosis[], monitor: Resource): Diagnosis {
-  let best = diagnoses[0]!;
-  const key = (d: Diagnosis) => [d.score, d.server.resource.namespace === monitor.namespace ? 0 : 1, distance(d.server.resource.name, monitor.name)];
-  let bestKey = key(best);
-  for (const diagnosis of diagnoses.slice(1)) {
-    const candidate = key(diagnosis);
-    const better = candidate.findIndex((value, i) => value !== bestKey[i]!);
-    if (better !== -1 && candidate[better]! < bestKey[better]!) {
-      best = diagnosis;
-      bestKey = candidate;
-    }
-  }
-  return best;
+  return lowestBy(diagnoses, (d) => [d.score, d.server.resource.namespace === monitor.namespace ? 0 : 1, distance(d.server.resource.name, monitor.name)]);
 }
 
 /** What a set of labels has for one requirement it fails: `lacks label team`, `has team=a`. */
 function labelState(requirement: Requirement, labels: Labels): string {
-  const present = labels[requirement.key];
+  const present = labelValue(labels, requirement.key);
   if (present === undefined) return `lacks label ${requirement.key}`;
   return `has ${requirement.key}=${present}`;
-}
-
-function excludes(requirement: Requirement): boolean {
-  return requirement.operator === 'NotIn' || requirement.operator === 'DoesNotExist';
 }
 
 function joinAnd(parts: string[]): string {

@@ -5,6 +5,7 @@ import { defineRule } from '../src/rule.js';
 import { type JsonSchema, type SchemaError, schemaAt, schemaEntry, servedVersions, validateBody } from '../src/schema-check.js';
 import { closestName, quoteList } from '../src/suggest.js';
 import type { Resource } from '../src/types.js';
+import { PATCH_DIRECTIVE, hasPatchDirective } from '../src/kustomize.js';
 
 export default defineRule({
   id: 'schema',
@@ -50,6 +51,8 @@ const DURATION_FIELDS: Record<string, RegExp> = {
   ScrapeConfig: /^\/spec\/(?:scrapeInterval|scrapeTimeout)$/,
   Probe: /^\/spec\/(?:interval|scrapeTimeout)$/,
   Prometheus: /^\/spec\/(?:scrapeInterval|scrapeTimeout)$/,
+  // No PrometheusAgent schema is generated yet; when one is, its durations stay scrape-timeout's too.
+  PrometheusAgent: /^\/spec\/(?:scrapeInterval|scrapeTimeout)$/,
 };
 
 /**
@@ -75,8 +78,6 @@ export function leftToOtherRules(resource: Pick<Resource, 'kind' | 'body'>, erro
   return false;
 }
 
-/** Strategic-merge-patch directives: only a patch carries them. */
-const PATCH_DIRECTIVE = /^\$(patch|retainKeys|setElementOrder\/|deleteFromPrimitiveList\/)/;
 
 /**
  * A fragment to merge into another object rather than an object of its own (a kustomize patch that no loaded
@@ -85,18 +86,11 @@ const PATCH_DIRECTIVE = /^\$(patch|retainKeys|setElementOrder\/|deleteFromPrimit
  * fields are the point of it, so they are not reported; everything it does say is still checked.
  */
 function isPartialPatch(body: unknown, schemaFile: string, errors: SchemaError[]): boolean {
-  if (hasPatchDirective(body, 0)) return true;
+  if (hasPatchDirective(body)) return true;
   return ['', '/spec'].some((instancePath) => {
     const missing = errors.filter((error) => error.keyword === 'required' && error.instancePath === instancePath).length;
     return missing > 0 && missing === (schemaAt(schemaFile, parsePointer(instancePath))?.required?.length ?? 0);
   });
-}
-
-function hasPatchDirective(value: unknown, depth: number): boolean {
-  if (depth > 20) return false;
-  if (Array.isArray(value)) return value.some((item) => hasPatchDirective(item, depth + 1));
-  if (typeof value !== 'object' || value === null) return false;
-  return Object.entries(value).some(([key, item]) => PATCH_DIRECTIVE.test(key) || hasPatchDirective(item, depth + 1));
 }
 
 export interface SchemaProblem {

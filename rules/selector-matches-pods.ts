@@ -1,10 +1,19 @@
-import { distance } from 'fastest-levenshtein';
 import { spec } from '../src/graph.js';
-import { isObject, pointerSegment } from '../src/parse.js';
+import { isObject } from '../src/parse.js';
 import { defineRule } from '../src/rule.js';
 import type { RuleContext } from '../src/rule.js';
-import { type NamespaceScope, type Requirement, failedRequirements, labelValue, labelsOf, requirements } from '../src/selector.js';
-import { closestName, quoteList } from '../src/suggest.js';
+import {
+  type CandidateWords,
+  type LabelWording,
+  type SelectorOwner,
+  describeFailures,
+  describeScope,
+  labelFix,
+  scopeFinding,
+  selectorProblems,
+} from '../src/selector-text.js';
+import { closestCandidate, failedRequirements, labelsOf, requirements, requiresLabel } from '../src/selector.js';
+import { closestName } from '../src/suggest.js';
 import type { Resource } from '../src/types.js';
 import { type ContainerPort, type Workload, describeWorkload, selectedClusterPods, workloads } from '../src/workloads.js';
 
@@ -33,7 +42,7 @@ export default defineRule({
     const index = workloads(graph);
     for (const monitor of graph.all('PodMonitor')) {
       const scope = graph.scopeOf(monitor);
-      const problems = podSelectorProblems(monitor, scope);
+      const problems = selectorProblems(monitor, scope, POD_MONITOR);
       for (const problem of problems) report({ resource: monitor, pointer: problem.pointer, message: problem.message, at: problem.at });
       const selector = spec(monitor).selector;
       const reqs = requirements(selector);
@@ -46,20 +55,6 @@ export default defineRule({
       }
       const where = describeScope(scope);
       const subject = `PodMonitor "${monitor.name}" selects no pods`;
-      const namespaceSelector = spec(monitor).namespaceSelector;
-      const byMatchNames = !scope.any && isObject(namespaceSelector) && Array.isArray(namespaceSelector.matchNames) && namespaceSelector.matchNames.length > 0;
-      // Workloads with the selected labels elsewhere; a selector that requires no label to be present says nothing
-      // about where the wanted pods are (see selector-matches-service).
-      const elsewhere = reqs.some((requirement) => !excludes(requirement)) ? index.matching(selector, { any: true }) : [];
-      const namespaces = [...new Set(elsewhere.map((workload) => workload.namespace))];
-      const widen = byMatchNames
-        ? `add ${quoteList(namespaces)} to spec.namespaceSelector.matchNames`
-        : `add ${quoteList(namespaces)} to spec.namespaceSelector.matchNames or move the monitor to ${namespaces.length === 1 ? 'that namespace' : 'one of them'}`;
-      const relatedWorkload = (workload: Workload) => ({
-        resource: workload.resource,
-        pointer: '/metadata/namespace',
-        message: `${describeWorkload(workload)} in namespace "${workload.namespace}"`,
-      });
 
       const clusterPods = selectedClusterPods(reqs, scope);
       if (clusterPods) {
@@ -72,43 +67,27 @@ export default defineRule({
         continue;
       }
 
-      // Nothing loaded where the monitor looks: the workload may come from the cluster or another repository.
-      if (index.inScope(scope).length === 0) {
-        const first = elsewhere[0];
-        const hint = first ? ` (${describeWorkload(first)} in namespace "${first.namespace}" has pods with the selected labels; if that is the one, ${widen})` : '';
-        report({
-          resource: monitor,
-          pointer: selector !== undefined ? '/spec/selector' : '/spec/namespaceSelector',
-          level: 'note',
-          message: `${subject} that fedlint can verify: no workload (${WORKLOAD_KINDS}) is loaded ${where}${hint}; if the pods come from the cluster or another repository, lint them together`,
-          related: elsewhere.slice(0, 1).map(relatedWorkload),
-        });
+      // Nothing loaded where the monitor looks (the workload may come from the cluster or another repository), or
+      // workloads with the selected labels elsewhere; a selector that requires no label to be present says nothing
+      // about where the wanted pods are (see selector-matches-service).
+      const inScope = index.inScope(scope);
+      const elsewhere = requiresLabel(reqs) ? index.matching(selector, { any: true }) : [];
+      const scopeProblem = scopeFinding(monitor, scope, subject, inScope.length > 0, elsewhere, WORKLOADS);
+      if (scopeProblem) {
+        report(scopeProblem);
         continue;
       }
 
-      if (elsewhere.length > 0) {
-        const workload = elsewhere[0]!;
-        const pointer = byMatchNames ? '/spec/namespaceSelector/matchNames' : namespaceSelector !== undefined ? '/spec/namespaceSelector' : '/metadata/namespace';
-        report({
-          resource: monitor,
-          pointer,
-          message: `${subject}: ${describeWorkload(workload)} has pods with the selected labels but is in namespace "${workload.namespace}", while the monitor looks only ${where}; ${widen}`,
-          related: [relatedWorkload(workload)],
-        });
-        continue;
-      }
-
-      const closest = closestWorkload(monitor, reqs, index.inScope(scope));
+      const closest = closestCandidate(inScope, reqs, (workload) => workload.labels, (workload) => workload.resource.name, monitor.name);
       const failed = failedRequirements(reqs, closest.labels);
-      const reasons = failed.map((requirement) => describeFailure(requirement, closest)).join(' and ');
-      const onlyMissing = failed.every((requirement) => !excludes(requirement) && labelValue(closest.labels, requirement.key) === undefined);
+      const reasons = describeFailures(failed, closest.labels, podLabelWording(closest));
       // The labels are on the workload but not on its pods: the selector was copied from the wrong metadata.
       const ownLabels = labelsOf(closest.resource.body.metadata);
       const onWorkload =
         closest.labelsPointer !== '/metadata/labels' && !closest.madeBy && failed.every((requirement) => requirement.matches(ownLabels))
           ? ` (${closest.resource.kind} "${closest.resource.name}" itself carries ${failed.length === 1 ? 'that label' : 'those labels'} in metadata.labels, but its pods get only ${closest.labelsPath})`
           : '';
-      const fix = onlyMissing ? `add the label to ${closest.labelsPath} or change the selector` : `change ${closest.labelsPath} or the selector`;
+      const fix = labelFix(failed, closest.labels, { addTo: closest.labelsPath, change: closest.labelsPath });
       report({
         resource: monitor,
         pointer: `/spec/selector${failed[0]?.pointer ?? ''}`,
@@ -189,114 +168,38 @@ function relatedPorts(selected: Workload[]) {
   }));
 }
 
-// ------------------------------------------------------------------ matching
+// ------------------------------------------------------------------ wording
 
-function describeScope(scope: NamespaceScope): string {
-  if (scope.any) return 'in any namespace';
-  return scope.names.length === 1 ? `in namespace "${scope.names[0]}"` : `in namespaces ${quoteList(scope.names)}`;
-}
+/** A PodMonitor's selector picks pods. */
+const POD_MONITOR: SelectorOwner = {
+  kind: 'PodMonitor',
+  selects: 'pod',
+  carriers: 'the pods to scrape carry',
+  endpointsField: 'podMetricsEndpoints',
+};
 
-/** The workload failing the fewest requirements; ties go to the name closest to the monitor's. */
-function closestWorkload(monitor: Resource, reqs: Requirement[], candidates: Workload[]): Workload {
-  let best = candidates[0]!;
-  let bestScore = [Infinity, Infinity];
-  for (const workload of candidates) {
-    const score = [failedRequirements(reqs, workload.labels).length, distance(monitor.name, workload.resource.name)];
-    if (score[0]! < bestScore[0]! || (score[0] === bestScore[0] && score[1]! < bestScore[1]!)) {
-      best = workload;
-      bestScore = score;
-    }
-  }
-  return best;
-}
-
-/** `labels its pods app=web, not app=api`, `does not label its pods tier=web`, … (a bare Pod: `is labelled …`). */
-function describeFailure(requirement: Requirement, workload: Workload): string {
-  const { key, text } = requirement;
-  const present = labelValue(workload.labels, key);
-  const pod = workload.labelsPointer === '/metadata/labels';
-  const has = pod ? 'is labelled' : workload.madeBy ? 'are labelled' : 'labels its pods';
-  if (excludes(requirement)) return `${has} ${key}=${present}, which the selector excludes (${text})`;
-  if (present === undefined) {
-    if (Object.keys(workload.labels).length === 0)
-      return `${pod ? 'has no labels' : 'gives its pods no labels'} at all (the selector wants ${text})`;
-    if (text.startsWith(`${key}=`)) return `${pod ? 'is not labelled' : workload.madeBy ? 'are not labelled' : 'does not label its pods'} ${text}`;
-    const noLabel = pod ? `has no ${key} label` : workload.madeBy ? `have no ${key} label` : `gives its pods no ${key} label`;
-    return text === key ? noLabel : `${noLabel} (the selector wants ${text})`;
-  }
-  return `${has} ${key}=${present}, not ${text}`;
-}
-
-/** NotIn and DoesNotExist: requirements that pods without the label satisfy. */
-function excludes(requirement: Requirement): boolean {
-  return requirement.operator === 'NotIn' || requirement.operator === 'DoesNotExist';
-}
-
-// ------------------------------------------------------------------ the shape of spec.selector
-
-interface SelectorProblem {
-  pointer: string;
-  at?: 'key';
-  message: string;
-  /** The selector selects nothing the author meant: matching it against pods would only add noise. */
-  stop: boolean;
-}
-
-const SELECTOR_FIELDS = ['matchLabels', 'matchExpressions'];
+/** Workloads, for the findings about where they are. */
+const WORKLOADS: CandidateWords<Workload> = {
+  describe: describeWorkload,
+  resource: (workload) => workload.resource,
+  namespace: (workload) => workload.namespace,
+  matches: 'has pods with the selected labels',
+  none: `no workload (${WORKLOAD_KINDS})`,
+  origin: 'the pods come',
+};
 
 /**
- * What is wrong with the shape of a PodMonitor's spec.selector: absent (the CRD requires it), not a label
- * selector, or with keys a label selector does not have (labels written straight under it, a misspelt
- * matchLabels). The operator and matchExpressions details are selector-matches-service's for ServiceMonitors;
- * here a selector that `requirements()` refuses gets one finding.
+ * How a workload's pods carry labels: `labels its pods app=web, not app=api`, `does not label its pods tier=web`;
+ * a bare Pod `is labelled …`, the pods an operator makes `are labelled …`.
  */
-function podSelectorProblems(monitor: Resource, scope: NamespaceScope): SelectorProblem[] {
-  const subject = `PodMonitor "${monitor.name}"`;
-  if (!isObject(monitor.body.spec)) return [];
-  const monitorSpec = monitor.body.spec;
-  const selector = monitorSpec.selector;
-  const everything = `selector: {} selects every pod ${describeScope(scope)}`;
-  if (selector === undefined || selector === null) {
-    // A fragment to merge into a full PodMonitor (a patch) has neither a selector nor endpoints.
-    if (!('podMetricsEndpoints' in monitorSpec)) return [];
-    return [
-      {
-        pointer: selector === undefined ? '/spec' : '/spec/selector',
-        stop: true,
-        message: `${subject} has ${selector === undefined ? 'no' : 'an empty'} spec.selector, which the PodMonitor CRD requires, so the API server rejects it; add spec.selector with matchLabels that the pods to scrape carry (${everything})`,
-      },
-    ];
-  }
-  if (!isObject(selector) || requirements(selector) === null)
-    return [
-      {
-        pointer: '/spec/selector',
-        stop: true,
-        message: `${subject} has a spec.selector that is not a valid label selector, so it selects no pods; write matchLabels as a mapping and matchExpressions as a list of {key, operator: In, NotIn, Exists or DoesNotExist, values}`,
-      },
-    ];
-  const problems: SelectorProblem[] = [];
-  const empty = (requirements(selector) ?? []).length === 0;
-  const effect = empty ? `so Kubernetes drops it and the empty selector left selects every pod ${describeScope(scope)}` : 'so Kubernetes drops it and the selector does not require it';
-  for (const key of Object.keys(selector).filter((key) => !SELECTOR_FIELDS.includes(key))) {
-    const value = selector[key];
-    if (value === null || typeof value !== 'object') {
-      problems.push({
-        pointer: `/spec/selector/${pointerSegment(key)}`,
-        at: 'key',
-        stop: empty,
-        message: `${subject} has label "${key}" directly under spec.selector instead of under matchLabels, ${effect}; move it into spec.selector.matchLabels`,
-      });
-      continue;
-    }
-    const meant = Array.isArray(value) ? 'matchExpressions' : 'matchLabels';
-    const typo = closestName(key, SELECTOR_FIELDS) === meant || key.toLowerCase() === meant.toLowerCase();
-    problems.push({
-      pointer: `/spec/selector/${pointerSegment(key)}`,
-      at: 'key',
-      stop: empty,
-      message: `${subject} has field "${key}" in spec.selector, which a label selector does not have${typo ? ` (did you mean "${meant}"?)` : ''}, ${effect}; ${typo && !(meant in selector) ? `rename it to ${meant}` : `put it under ${meant}`}`,
-    });
-  }
-  return problems;
+function podLabelWording(workload: Workload): LabelWording {
+  const pod = workload.labelsPointer === '/metadata/labels';
+  const has = pod ? 'is labelled' : workload.madeBy ? 'are labelled' : 'labels its pods';
+  return {
+    has,
+    excluded: (label, requirement) => `${has} ${label}, which the selector excludes (${requirement})`,
+    noLabels: pod ? 'has no labels' : 'gives its pods no labels',
+    lacksLabel: (label) => `${pod ? 'is not labelled' : workload.madeBy ? 'are not labelled' : 'does not label its pods'} ${label}`,
+    lacksKey: (key) => (pod ? `has no ${key} label` : workload.madeBy ? `have no ${key} label` : `gives its pods no ${key} label`),
+  };
 }

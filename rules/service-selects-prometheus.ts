@@ -1,5 +1,5 @@
 import { distance } from 'fastest-levenshtein';
-import { knownKind, spec } from '../src/graph.js';
+import { spec } from '../src/graph.js';
 import { isObject, pointerSegment } from '../src/parse.js';
 import {
   PROMETHEUS_PORT,
@@ -11,15 +11,15 @@ import {
   prometheusPortName,
 } from '../src/prometheus.js';
 import { defineRule } from '../src/rule.js';
-import { type Labels, labelValue, labelsOf } from '../src/selector.js';
+import { type Labels, labelValue, lowestBy } from '../src/selector.js';
 import { closestName, quoteList } from '../src/suggest.js';
 import type { Resource } from '../src/types.js';
+import { workloads } from '../src/workloads.js';
 
 /** Selector keys that carry the name of the Prometheus object. */
 const NAME_KEYS = ['operator.prometheus.io/name', 'prometheus', 'app.kubernetes.io/instance'];
 /** Labels the operator sets itself; spec.podMetadata cannot change them. */
 const RESERVED = new Set(['app.kubernetes.io/name', 'app.kubernetes.io/managed-by', SHARD_LABEL, VERSION_LABEL, ...NAME_KEYS]);
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
 export default defineRule({
   id: 'service-selects-prometheus',
@@ -41,7 +41,6 @@ export default defineRule({
     const prometheusByNamespace = new Map<string, Resource[]>();
     for (const prometheus of graph.all('Prometheus')) push(prometheusByNamespace, prometheus.namespace, prometheus);
     if (prometheusByNamespace.size === 0) return;
-    let workloads: Map<string, Labels[]> | undefined;
 
     for (const service of graph.all('Service')) {
       const serviceSpec = spec(service);
@@ -53,10 +52,10 @@ export default defineRule({
       if (!targetsPrometheus) continue;
       const candidates = prometheusByNamespace.get(service.namespace);
       if (!candidates) continue;
-      // Pods of something else that the selector picks (a Prometheus that no operator runs, a PrometheusAgent): not ours to judge.
-      workloads ??= workloadLabels(graph.resources);
-      const others = workloads.get(service.namespace) ?? [];
-      if (others.some((labels) => entries.every(([key, value]) => labelValue(labels, key) === value))) continue;
+      // Pods of something else that the selector picks (a Prometheus that no operator runs, a PrometheusAgent): not ours
+      // to judge. Pods the operator makes are what is judged here (Prometheus) or below (PrometheusAgent by name).
+      const others = workloads(graph).matching({ matchLabels: selector }, { any: false, names: [service.namespace] });
+      if (others.some((workload) => !workload.madeBy)) continue;
       const named = NAME_KEYS.map((key) => selector[key]).find((value) => value !== undefined);
       if (named !== undefined && graph.get('PrometheusAgent', service.namespace, named)) continue;
 
@@ -95,9 +94,7 @@ export default defineRule({
         continue;
       }
 
-      const best = scored.reduce((a, b) =>
-        b.failed.length < a.failed.length || (b.failed.length === a.failed.length && distance(b.prometheus.name, service.name) < distance(a.prometheus.name, service.name)) ? b : a,
-      );
+      const best = lowestBy(scored, (candidate) => [candidate.failed.length, distance(candidate.prometheus.name, service.name)]);
       const { prometheus, podLabels, failed } = best;
       const reasons = failed.map(([key, value]) => describeFailure(prometheus, podLabels, key, value));
       const missing = failed.every(([key]) => !RESERVED.has(key) && labelValue(podLabels, key) === undefined);
@@ -170,20 +167,6 @@ function checkPorts(service: Resource, prometheuses: Resource[], report: (r: imp
       related: [{ resource: prometheus, pointer: '/metadata/name', message: `Prometheus "${prometheus.name}"` }],
     });
   });
-}
-
-/** namespace → pod-template labels of the workloads (and bare Pods) loaded there. */
-function workloadLabels(resources: Resource[]): Map<string, Labels[]> {
-  const result = new Map<string, Labels[]>();
-  for (const resource of resources) {
-    if (knownKind(resource)) continue;
-    if (resource.kind === 'Pod' && resource.group === '') push(result, resource.namespace, labelsOf(resource.body.metadata));
-    else if (WORKLOAD_KINDS.has(resource.kind) && resource.group === 'apps') {
-      const template = spec(resource).template;
-      if (isObject(template)) push(result, resource.namespace, labelsOf(template.metadata));
-    }
-  }
-  return result;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -3,7 +3,7 @@
 // asks nothing of an edge does not pay for it.
 
 import { isObject } from './parse.js';
-import { type Labels, type NamespaceScope, indexKeys, indexTerms, labelsOf, namespaceScope, requirements } from './selector.js';
+import { type Labels, type NamespaceScope, indexKeys, indexTerms, labelsOf, namespaceScope, requirements, smallestBucket } from './selector.js';
 import type { Resource } from './types.js';
 
 /** API groups whose kinds follow Prometheus Operator's schema (rhobs is Red Hat's downstream fork). */
@@ -170,13 +170,8 @@ export class Graph {
     for (const namespace of namespaces) {
       const byLabel = this.servicesByLabel.get(namespace);
       if (!byLabel) continue;
-      let smallest: Resource[] | undefined;
-      for (const term of terms) {
-        const union = term.flatMap((indexKey) => byLabel.get(indexKey) ?? []);
-        if (!smallest || union.length < smallest.length) smallest = union;
-      }
       // A Service has one value per key, so the union of an In's buckets holds it at most once.
-      if (smallest) result.push(...smallest);
+      result.push(...(smallestBucket(byLabel, terms) ?? []));
     }
     return result;
   }

@@ -22,3 +22,14 @@ export function patchFiles(resources: Resource[]): Set<string> {
   }
   return patches;
 }
+
+/** Strategic-merge-patch directives (`$patch: delete`, `$retainKeys`, …): only a patch carries them. */
+export const PATCH_DIRECTIVE = /^\$(patch|retainKeys|setElementOrder\/|deleteFromPrimitiveList\/)/;
+
+/** Whether a value holds a strategic-merge-patch directive anywhere (bounded depth: bodies are attacker-shaped). */
+export function hasPatchDirective(value: unknown, depth = 0): boolean {
+  if (depth > 20) return false;
+  if (Array.isArray(value)) return value.some((item) => hasPatchDirective(item, depth + 1));
+  if (!isObject(value)) return false;
+  return Object.entries(value).some(([key, item]) => PATCH_DIRECTIVE.test(key) || hasPatchDirective(item, depth + 1));
+}

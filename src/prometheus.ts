@@ -7,7 +7,7 @@
 
 import { type Graph, knownKind, spec } from './graph.js';
 import { isObject } from './parse.js';
-import { type Labels, type Requirement, indexKeys, indexTerms, labelValue, labelsOf, requirements } from './selector.js';
+import { type Labels, type Requirement, indexKeys, indexTerms, labelValue, labelsOf, requirements, smallestBucket } from './selector.js';
 import type { Resource } from './types.js';
 
 /** The monitor kinds a Prometheus selects. */
@@ -180,13 +180,7 @@ export class PrometheusIndex {
 
 function candidates(index: { all: Resource[]; byLabel: Map<string, Resource[]> }, terms: string[][]): Resource[] {
   if (terms.length === 0) return index.all;
-  let smallest: Resource[] | undefined;
-  for (const term of terms) {
-    // One value per key on a monitor, so the union of an In's buckets holds each monitor at most once.
-    const union = term.flatMap((key) => index.byLabel.get(key) ?? []);
-    if (!smallest || union.length < smallest.length) smallest = union;
-  }
-  return smallest ?? [];
+  return smallestBucket(index.byLabel, terms) ?? [];
 }
 
 const indexes = new WeakMap<Graph, PrometheusIndex>();

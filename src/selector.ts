@@ -1,7 +1,10 @@
 // Kubernetes label-selector and Prometheus Operator namespace-selector
-// semantics, and nothing else. Shapes that are not selectors (the schema
-// check owns those) select nothing rather than throw.
+// semantics, and nothing else: what a selector selects, and how near it comes
+// to selecting an object it misses. Shapes that are not selectors (the schema
+// check owns those) select nothing rather than throw. The words for all of it
+// are in selector-text.ts.
 
+import { distance } from 'fastest-levenshtein';
 import { isObject, pointerSegment } from './parse.js';
 
 export type Labels = Record<string, string>;
@@ -92,6 +95,20 @@ export function indexTerms(reqs: Requirement[]): string[][] {
   return terms;
 }
 
+/**
+ * What every match of a selector is in: the smallest union of index buckets over its `indexTerms`, or undefined
+ * when there are no terms (nothing bounds it). An object carries one value per key, so the union of an In's
+ * buckets holds it at most once.
+ */
+export function smallestBucket<T>(buckets: Map<string, T[]>, terms: string[][]): T[] | undefined {
+  let smallest: T[] | undefined;
+  for (const term of terms) {
+    const union = term.flatMap((indexKey) => buckets.get(indexKey) ?? []);
+    if (!smallest || union.length < smallest.length) smallest = union;
+  }
+  return smallest;
+}
+
 /** The index keys a set of labels is filed under: `key=value` and `key` for each label. */
 export function indexKeys(labels: Labels): string[] {
   return Object.entries(labels).flatMap(([key, value]) => [`${key}=${value}`, key]);
@@ -120,3 +137,64 @@ export function labelsOf(metadata: unknown): Labels {
 export function labelValue(labels: Labels, key: string): string | undefined {
   return Object.hasOwn(labels, key) ? labels[key] : undefined;
 }
+
+// ---------------------------------------------------------------- how near a selector comes to matching
+
+/** NotIn and DoesNotExist: requirements that labels without the key satisfy. */
+export function excludes(requirement: Requirement): boolean {
+  return requirement.operator === 'NotIn' || requirement.operator === 'DoesNotExist';
+}
+
+/**
+ * Whether a selector needs some label to be present. One that does not (empty, or only NotIn and DoesNotExist)
+ * matches nearly everything, so what it matches in other namespaces says nothing about where the wanted object is.
+ */
+export function requiresLabel(reqs: Requirement[]): boolean {
+  return reqs.some((requirement) => !excludes(requirement));
+}
+
+/** Whether every failed requirement is a label the labels lack, so that adding labels fixes it (nothing to change or remove). */
+export function onlyMissingLabels(failed: Requirement[], labels: Labels): boolean {
+  return failed.every((requirement) => !excludes(requirement) && labelValue(labels, requirement.key) === undefined);
+}
+
+/** The item whose key is lowest, comparing keys element by element; of equal keys the first wins. `items` must not be empty. */
+export function lowestBy<T>(items: T[], key: (item: T) => number[]): T {
+  let best: T = items[0]!;
+  let bestKey = key(best);
+  for (const item of items.slice(1)) {
+    const itemKey = key(item);
+    const differs = itemKey.findIndex((value, index) => value !== bestKey[index]);
+    if (differs !== -1 && itemKey[differs]! < bestKey[differs]!) {
+      best = item;
+      bestKey = itemKey;
+    }
+  }
+  return best;
+}
+
+/**
+ * The closest candidate to a selector that matches none: the one failing the fewest requirements, ties going to
+ * the name closest to `near` (the selecting object's own name). `candidates` must not be empty.
+ */
+export function closestCandidate<T>(candidates: T[], reqs: Requirement[], labels: (candidate: T) => Labels, name: (candidate: T) => string, near: string): T {
+  return lowestBy(candidates, (candidate) => [failedRequirements(reqs, labels(candidate)).length, distance(near, name(candidate))]);
+}
+
+/**
+ * Where a monitor's namespace scope is set, for a finding that it looks in the wrong namespace: its
+ * namespaceSelector.matchNames list, the namespaceSelector, or (neither given) its own namespace, whose
+ * `metadata` key stands in when metadata.namespace is absent.
+ */
+export function scopeSetting(namespaceSelector: unknown, scope: NamespaceScope): { byMatchNames: boolean; pointer: string } {
+  const byMatchNames = !scope.any && isObject(namespaceSelector) && Array.isArray(namespaceSelector.matchNames) && namespaceSelector.matchNames.length > 0;
+  const pointer = byMatchNames ? '/spec/namespaceSelector/matchNames' : namespaceSelector !== undefined ? '/spec/namespaceSelector' : '/metadata/namespace';
+  return { byMatchNames, pointer };
+}
+
+// ---------------------------------------------------------------- the shape of a label selector
+
+/** The fields of a Kubernetes label selector; the API server drops any other key as unknown. */
+export const SELECTOR_FIELDS = ['matchLabels', 'matchExpressions'];
+/** The operators of a matchExpressions requirement (case-sensitive). */
+export const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];

@@ -9,7 +9,7 @@
 import { type Graph, OPERATOR_GROUPS } from './graph.js';
 import { isObject } from './parse.js';
 import { prometheusPodLabels } from './prometheus.js';
-import { type Labels, type NamespaceScope, type Requirement, indexKeys, indexTerms, labelsOf, requirements } from './selector.js';
+import { type Labels, type NamespaceScope, type Requirement, indexKeys, indexTerms, labelsOf, requirements, smallestBucket } from './selector.js';
 import type { Resource } from './types.js';
 
 /** One `containers[].ports[]` (or `initContainers[]`) entry of a pod template. */
@@ -119,11 +119,7 @@ export class WorkloadIndex {
     for (const namespace of namespaces) {
       const byLabel = this.byLabel.get(namespace);
       if (!byLabel) continue;
-      let smallest: Workload[] | undefined;
-      for (const term of terms) {
-        const union = term.flatMap((indexKey) => byLabel.get(indexKey) ?? []);
-        if (!smallest || union.length < smallest.length) smallest = union;
-      }
+      const smallest = smallestBucket(byLabel, terms);
       if (smallest) result.push(...smallest);
     }
     return result;

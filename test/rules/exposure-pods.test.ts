@@ -225,7 +225,7 @@ test('selector-matches-pods: bad fixtures give exactly these findings', async ()
       'selector-shape.yaml',
       30,
       5,
-      'PodMonitor "recommender" has label "app" directly under spec.selector instead of under matchLabels, so Kubernetes drops it and the empty selector left selects every pod in namespace "ml"; move it into spec.selector.matchLabels',
+      'PodMonitor "recommender" has label "app" directly under spec.selector instead of under matchLabels, so Kubernetes drops it and the empty selector left selects every pod in namespace "ml"; write selector: {matchLabels: {app: recommender}}',
     ),
     pods(
       'selector-shape.yaml',

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mostSpecific, schemaProblems, unknownFieldHint } from '../../rules/schema.js';
+import { leftToOtherRules, mostSpecific, schemaProblems, unknownFieldHint } from '../../rules/schema.js';
 import { GENERATED_DIRS, convertSchema, generateSchemas } from '../../scripts/gen-schemas.js';
-import { type SchemaError, apiServerView, schemaAt } from '../../src/schema-check.js';
+import { type SchemaError, apiServerView, schemaAt, schemaEntry, validateBody } from '../../src/schema-check.js';
 import { type Compact, ROOT, compact, lintPaths, lintText, ruleFindings } from '../helpers.js';
 
 const RULE = 'schema';
@@ -248,6 +248,76 @@ spec:
     if (!existsSync(join(ROOT, 'rules', `${rule}.ts`))) continue;
     assert.ok(findings.some((finding) => finding.ruleId === rule && finding.line === line && finding.column === column), `${rule} reports ${line}:${column}`);
   }
+});
+
+test('schema: a PodMonitor selector written beside matchLabels, and a missing one, are left to selector-matches-pods', async () => {
+  const podMonitor = (name: string, selector: string) => `---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+${selector}  podMetricsEndpoints:
+    - port: http
+`;
+  const text = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: web, ports: [{name: http, containerPort: 8080}]}]}
+${podMonitor('web', '  selector:\n    app: web\n')}${podMonitor('web-none', '')}`;
+  // The schema does find both: an unknown field under spec.selector, and spec.selector missing.
+  const entry = schemaEntry('PodMonitor', 'monitoring.coreos.com/v1')!;
+  const besideMatchLabels = { kind: 'PodMonitor', body: { spec: { selector: { app: 'web' }, podMetricsEndpoints: [{ port: 'http' }] } } };
+  const missing = { kind: 'PodMonitor', body: { spec: { podMetricsEndpoints: [{ port: 'http' }] } } };
+  const [unknownField] = validateBody(entry, besideMatchLabels.body);
+  const [required] = validateBody(entry, missing.body);
+  assert.equal([unknownField?.instancePath, unknownField?.keyword], ['/spec/selector', 'additionalProperties']);
+  assert.equal([required?.instancePath, required?.keyword, required?.params.missingProperty], ['/spec', 'required', 'selector']);
+  assert.ok(leftToOtherRules(besideMatchLabels, unknownField!));
+  assert.ok(leftToOtherRules(missing, required!));
+  // So they are selector-matches-pods's findings only, at the label's key and at `spec:`.
+  const findings = compact(await lintText(text, 'shop.yaml'));
+  assert.equal(schemaOnly(findings), []);
+  assert.equal(
+    findings.filter((finding) => finding.ruleId === 'selector-matches-pods').map((finding) => [finding.line, finding.column]),
+    [
+      [19, 5],
+      [28, 1],
+    ],
+  );
+});
+
+test('schema: a PrometheusAgent scrapeInterval or scrapeTimeout that is not a duration is left to scrape-timeout', async () => {
+  const pattern = (instancePath: string): SchemaError => ({
+    instancePath,
+    schemaPath: `#/properties/spec/properties/${instancePath.split('/').pop()}/pattern`,
+    keyword: 'pattern',
+    params: { pattern: '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' },
+  });
+  const agent = { kind: 'PrometheusAgent', body: { spec: { scrapeInterval: '30 s', scrapeTimeout: '10 s', evaluationInterval: '1 m' } } };
+  assert.ok(leftToOtherRules(agent, pattern('/spec/scrapeInterval')));
+  assert.ok(leftToOtherRules(agent, pattern('/spec/scrapeTimeout')));
+  // Only the fields scrape-timeout reads.
+  assert.not.ok(leftToOtherRules(agent, pattern('/spec/evaluationInterval')));
+  // scrape-timeout reports it, and the schema rule does not.
+  const text = `apiVersion: monitoring.coreos.com/v1alpha1
+kind: PrometheusAgent
+metadata:
+  name: agent
+  namespace: monitoring
+spec:
+  scrapeInterval: 30 s
+`;
+  const findings = compact(await lintText(text, 'agent.yaml'));
+  assert.equal(schemaOnly(findings), []);
+  assert.ok(findings.some((finding) => finding.ruleId === 'scrape-timeout' && finding.line === 7), 'scrape-timeout reports 7');
 });
 
 // ---------------------------------------------------------------- choosing and wording errors

@@ -413,4 +413,26 @@ test('monitor-port-exists: a selector that catches many Services without the por
   assert.is(result.findings[0]!.related.length, 5);
 });
 
+test('selector-matches-service: an unlabelled Service is said to have no labels once, with everything the selector wants', async () => {
+  const text = [
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata: {name: web, namespace: shop}',
+    'spec: {selector: {app: web}, ports: [{name: http, port: 80}]}',
+    '---',
+    'apiVersion: monitoring.coreos.com/v1',
+    'kind: ServiceMonitor',
+    'metadata: {name: web, namespace: shop}',
+    'spec:',
+    '  selector: {matchLabels: {app: web, tier: front}}',
+    '  endpoints: [{port: http}]',
+    '',
+  ].join('\n');
+  const [finding] = compact(await lintText(text)).filter((f) => f.ruleId === 'selector-matches-service');
+  assert.is(
+    finding!.message,
+    'ServiceMonitor "web" selects no Service in namespace "shop": the closest, Service "web", has no labels at all (the selector wants app=web and tier=front); add the label to the Service or change the selector',
+  );
+});
+
 test.run();
