@@ -34,6 +34,7 @@ Options:
       --cluster-label NAME   label that names the source cluster (default: cluster)
       --rule ID=LEVEL        set a rule to off, note, warning or error (repeatable)
       --ruleset FILE         also run the Spectral rules of FILE (YAML/JSON; repeatable)
+      --max-file-size SIZE   do not read files larger than SIZE (default 10MB)
       --substitution-level L level of \${VAR} substitutions placeholder-value finds:
                              off, note (default), warning or error
   -v, --version              print the version
@@ -68,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
     rules: parseRuleSettings(values.rule ?? []),
     rulesets: values.ruleset ?? [],
     substitutionLevel: parseSubstitutionLevel(values['substitution-level']),
+    maxFileSize: parseSize(values['max-file-size']),
   });
 
   const color = useColor({ toFile: values.output !== undefined, isTTY: process.stdout.isTTY === true, env: process.env });
@@ -102,6 +104,7 @@ function parseCommandLine(argv: string[]) {
         rule: { type: 'string', multiple: true },
         ruleset: { type: 'string', multiple: true },
         'substitution-level': { type: 'string' },
+        'max-file-size': { type: 'string' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -114,6 +117,15 @@ function parseCommandLine(argv: string[]) {
 
 /** Options whose empty value would silently produce nonsense (`namespace ""`). */
 const NON_EMPTY = ['format', 'output', 'stdin-filename', 'namespace', 'cluster-label', 'substitution-level'] as const;
+
+/** `10MB`, `512k`, `2000000`: a size in bytes, KB or MB. */
+function parseSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|m|mb)?\s*$/i.exec(value);
+  if (!match) throw new UsageError(`--max-file-size takes a size such as 10MB, 512KB or 2000000 (bytes), not "${value}"`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return Math.round(Number(match[1]) * (unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1));
+}
 
 function parseSubstitutionLevel(value: string | undefined): Setting | undefined {
   if (value === undefined) return undefined;

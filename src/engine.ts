@@ -69,6 +69,7 @@ function toFinding(ruleId: string, level: Finding['level'], report: Report): Fin
     related: (report.related ?? []).map((related) => ({
       location: { file: related.resource.file, region: related.resource.locate(related.pointer) },
       message: related.message,
+      resourceKey: resourceKey(related.resource),
     })),
   };
 }

@@ -40,6 +40,8 @@ export interface LintOptions {
   substitutionLevel?: Setting;
   /** Spectral ruleset files (YAML/JSON) whose rules run beside fedlint's own. */
   rulesets?: string[];
+  /** Files larger than this many bytes are reported, not read (default 10 MB). */
+  maxFileSize?: number;
 }
 
 type SourceOptions = Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules' | 'substitutionLevel'>;
@@ -62,7 +64,7 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   const discovered = await discover(options.paths ?? [], cwd, options.ignore ?? []);
   const stdin =
     options.stdinText !== undefined ? { text: options.stdinText, filename: options.stdinFilename ?? DEFAULT_STDIN_FILENAME } : undefined;
-  const read = readSources(discovered.files, discovered.unreadable, cwd, stdin);
+  const read = readSources(discovered.files, discovered.unreadable, cwd, stdin, options.maxFileSize);
   return lintWith(read.sources, options, read.findings, levels, userRules);
 }
 

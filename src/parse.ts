@@ -78,8 +78,10 @@ export function parseFile(file: SourceFile, defaultNamespace: string): ParseResu
   list.forEach((document, documentIndex) => {
     if (document.errors.length > 0) {
       for (const error of document.errors) {
+        // The parser's recursion gives out on absurd nesting; say what that means rather than what the engine says.
+        const reason = /call stack/i.test(error.message) ? 'nesting too deep to parse' : oneLine(error.message);
         findings.push(
-          fileFinding(file, 'yaml-syntax', `YAML syntax error: ${oneLine(error.message)}; this document is not linted until it parses`, error.pos[0], error.pos[1]),
+          fileFinding(file, 'yaml-syntax', `YAML syntax error: ${reason}; this document is not linted until it parses`, error.pos[0], error.pos[1]),
         );
       }
       return;

@@ -7,7 +7,7 @@ export function closestName(wanted: string, candidates: Iterable<string>): strin
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    if (candidate === wanted) continue;
+    if (candidate === wanted || candidate === '') continue;
     const d = distance(wanted, candidate);
     // Names share prefixes like "prometheus-"; allow up to about half the longer name to differ.
     if (d > Math.max(2, Math.ceil(Math.max(wanted.length, candidate.length) / 2))) continue;

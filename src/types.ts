@@ -83,7 +83,8 @@ export interface Finding {
   pointer: string;
   /** `Kind/namespace/name` of the resource, or '' for file-level findings. */
   resourceKey: string;
-  related: { location: Location; message: string }[];
+  /** `resourceKey`: the other resource's `Kind/namespace/name` (the Action's summary names both sides of a broken link). */
+  related: { location: Location; message: string; resourceKey?: string }[];
 }
 
 export interface RuleMeta {

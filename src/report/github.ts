@@ -24,7 +24,7 @@ export function formatGithub(result: LintResult): string {
 }
 
 // The runner's own escaping rules for workflow commands.
-function escapeData(text: string): string {
+export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
