@@ -3,8 +3,10 @@ import { isObject, pointerSegment } from '../src/parse.js';
 import { describeServer, discoveryRole, prometheusIndex } from '../src/prometheus.js';
 import { defineRule } from '../src/rule.js';
 import { labelsOf } from '../src/selector.js';
+import { singleClosestName } from '../src/fix.js';
+import type { Graph } from '../src/graph.js';
 import { closestName } from '../src/suggest.js';
-import type { RelatedLocation, Resource } from '../src/types.js';
+import type { Fix, RelatedLocation, Resource } from '../src/types.js';
 
 const LABEL_POINTER = `/metadata/labels/${pointerSegment(SERVICE_NAME_LABEL)}`;
 
@@ -36,6 +38,7 @@ export default defineRule({
       const elsewhere = graph.all('Service').find((service) => service.name === wanted);
       let hint: string;
       let pointer = namePointer;
+      let fix: Fix | undefined;
       const related: RelatedLocation[] = [];
       // An exact name in another namespace is stronger evidence than a near name in this one.
       if (elsewhere) {
@@ -46,10 +49,11 @@ export default defineRule({
       } else if (suggested) {
         hint = `; did you mean "${suggested.name}"?`;
         related.push({ resource: suggested, pointer: '/metadata/name', message: `Service "${suggested.name}"` });
+        fix = renameToService(graph, resource, wanted, suggested, namePointer);
       } else {
         hint = `; create the Service or rename the ${resource.kind === 'EndpointSlice' ? 'label' : 'Endpoints'} to match it`;
       }
-      report({ resource, pointer, message: `${subject}${hint}`, related });
+      report({ resource, pointer, message: `${subject}${hint}`, related, fix });
     };
 
     for (const endpoints of graph.all('Endpoints')) {
@@ -168,6 +172,25 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Renaming an Endpoints object (or an EndpointSlice's service-name label) to the suggested Service is a fix only when
+ * that Service is the one closest name and, for Endpoints, has no selector, has no Endpoints yet and no other orphan
+ * would take the same name (a Service has one Endpoints object).
+ */
+function renameToService(graph: Graph, resource: Resource, wanted: string, suggested: Resource, namePointer: string): Fix | undefined {
+  const names = graph.servicesIn(resource.namespace).map((service) => service.name);
+  if (singleClosestName(wanted, names, suggested.name) === undefined) return undefined;
+  if (resource.kind === 'EndpointSlice')
+    return { kind: 'set', pointer: namePointer, value: suggested.name, description: `set label ${SERVICE_NAME_LABEL}: ${suggested.name}` };
+  // Hand-written Endpoints only last for a Service without a selector (else the controller owns the name).
+  if (!isSelectorless(suggested) || graph.endpointsOf(suggested)) return undefined;
+  const rivals = graph
+    .all('Endpoints')
+    .filter((other) => other !== resource && other.namespace === resource.namespace && !graph.serviceOf(other) && closestName(other.name, names) === suggested.name);
+  if (rivals.length > 0) return undefined;
+  return { kind: 'set', pointer: namePointer, value: suggested.name, description: `rename Endpoints "${wanted}" to "${suggested.name}"` };
+}
 
 /** The Service an unlabelled EndpointSlice is most likely for: its own name, or the longest `<service>-…` prefix. */
 function ownerByName(slice: Resource, services: Resource[]): Resource | undefined {

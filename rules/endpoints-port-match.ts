@@ -1,8 +1,9 @@
 import { isSelectorless, spec } from '../src/graph.js';
-import { portsOfEndpoints, portsOfService } from '../src/ports.js';
+import { singleClosestName } from '../src/fix.js';
+import { type PortEntry, portsOfEndpoints, portsOfService } from '../src/ports.js';
 import { defineRule } from '../src/rule.js';
 import { closestName, quoteList } from '../src/suggest.js';
-import type { Resource } from '../src/types.js';
+import type { Fix, Resource } from '../src/types.js';
 
 export default defineRule({
   id: 'endpoints-port-match',
@@ -29,7 +30,8 @@ export default defineRule({
       const servicePorts = portsOfService(service);
       const named = servicePorts.map((port) => port.name).filter((name) => name !== '');
       const what = `${endpoints.kind} "${endpoints.name}"`;
-      for (const entry of portsOfEndpoints(endpoints)) {
+      const entries = portsOfEndpoints(endpoints);
+      for (const entry of entries) {
         const match = servicePorts.find((port) => port.name === entry.name);
         const related = [{ resource: service, pointer: '/spec/ports', message: `ports of Service "${service.name}"` }];
         if (!match) {
@@ -54,7 +56,8 @@ export default defineRule({
             message = `${what} port "${entry.name}" is not a port name of Service "${service.name}" (${quoteList(named)})${suggestion ? `; rename it to "${suggestion}"` : ''}`;
           }
           if (suggestion !== undefined) suggest(service, suggestion);
-          report({ resource: endpoints, pointer: entry.name === '' ? entry.pointer : `${entry.pointer}/name`, message, related });
+          const fix = portNameFix(entry, entries, servicePorts, named);
+          report({ resource: endpoints, pointer: entry.name === '' ? entry.pointer : `${entry.pointer}/name`, message, related, fix });
           continue;
         }
         const expected = typeof match.targetPort === 'number' ? match.targetPort : match.targetPort === undefined ? match.port : undefined;
@@ -96,3 +99,27 @@ export default defineRule({
     }
   },
 });
+
+/** The one Service port name an unmatched Endpoints port should take: the only named port, or the one closest name. */
+function fixedPortName(name: string, named: string[]): string | undefined {
+  if (named.length === 1) return named[0];
+  if (name === '') return undefined;
+  return singleClosestName(name, named, closestName(name, named));
+}
+
+/** Naming the port is a fix only when the name is certain and no other port of the same list has or would get it. */
+function portNameFix(entry: PortEntry, entries: PortEntry[], servicePorts: PortEntry[], named: string[]): Fix | undefined {
+  if (servicePorts.length === 0) return undefined;
+  const name = fixedPortName(entry.name, named);
+  if (name === undefined) return undefined;
+  const list = `${entry.pointer.slice(0, entry.pointer.lastIndexOf('/'))}/`;
+  const clash = entries.some(
+    (other) =>
+      other !== entry &&
+      other.pointer.startsWith(list) &&
+      (other.name === name || (!servicePorts.some((port) => port.name === other.name) && fixedPortName(other.name, named) === name)),
+  );
+  if (clash) return undefined;
+  const description = entry.name === '' ? `name the port "${name}"` : `rename port "${entry.name}" to "${name}"`;
+  return { kind: 'set', pointer: `${entry.pointer}/name`, value: name, description };
+}

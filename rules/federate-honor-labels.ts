@@ -10,15 +10,18 @@ function honorLabels(input: unknown, _options: unknown, context: RulesetFunction
   // `honorLabels:` with no value is null: false to the API server, and as good as absent to the person.
   const absent = value === undefined || value === null;
   const what = describeEndpoint(endpoint);
+  const fix = { kind: 'set', pointer: `${endpoint.pointer}/honorLabels`, value: true, description: 'set honorLabels: true' } as const;
   return [
     absent
       ? {
           message: `${what} federates without honorLabels, so the federated job and instance labels become exported_job and exported_instance; add honorLabels: true`,
           path: pathFor(context),
+          fix,
         }
       : {
           message: `${what} sets honorLabels: ${JSON.stringify(value)}, so the federated job and instance labels become exported_job and exported_instance; set honorLabels: true`,
           path: pathFor(context, 'honorLabels'),
+          fix,
         },
   ];
 }

@@ -5,6 +5,7 @@ import { defineRule } from '../src/rule.js';
 export default defineRule({
   id: 'federate-match-broad',
   level: 'warning',
+  perResource: true,
   summary: "A 'match[]' selector does not federate every series of the worker",
   help:
     'Federation is meant to ship a chosen, small set of series (typically aggregated recording rules) to the main ' +

@@ -1,6 +1,6 @@
 import type { RulesetFunctionContext } from '@stoplight/spectral-core';
 import { describeEndpoint } from '../src/graph.js';
-import { isObject } from '../src/parse.js';
+import { isObject, pointerSegment } from '../src/parse.js';
 import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
 import { SCRAPE_ENDPOINTS, federationEndpointAt, hasFederationEndpoint, pathFor } from '../src/spectral-endpoints.js';
 
@@ -12,7 +12,13 @@ function matchRequired(input: unknown, _options: unknown, context: RulesetFuncti
   if (!isObject(params) || !('match[]' in params)) {
     const misspelt = isObject(params) ? Object.keys(params).find((key) => key.trim().replace(/\[\s*\]?$/, '').toLowerCase() === 'match') : undefined;
     if (misspelt !== undefined)
-      return [{ message: `${what} passes param "${misspelt}", but Prometheus's /federate reads only "match[]"; rename the key to 'match[]'`, path: pathFor(context, 'params', misspelt) }];
+      return [
+        {
+          message: `${what} passes param "${misspelt}", but Prometheus's /federate reads only "match[]"; rename the key to 'match[]'`,
+          path: pathFor(context, 'params', misspelt),
+          fix: { kind: 'rename-key', pointer: `${endpoint.pointer}/params/${pointerSegment(misspelt)}`, to: 'match[]', description: `rename param "${misspelt}" to 'match[]'` },
+        },
+      ];
     return [
       {
         message: `${what} scrapes /federate without a 'match[]' param, so it federates no series; add params: {'match[]': ['{job="…"}']}`,

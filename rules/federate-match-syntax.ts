@@ -5,6 +5,7 @@ import { defineRule } from '../src/rule.js';
 export default defineRule({
   id: 'federate-match-syntax',
   level: 'error',
+  perResource: true,
   summary: "Every 'match[]' value is a PromQL series selector that Prometheus accepts",
   help:
     "Prometheus's /federate parses each `match[]` value as a PromQL series selector: a metric name and/or label " +

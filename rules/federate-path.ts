@@ -1,6 +1,7 @@
 import type { RulesetFunctionContext } from '@stoplight/spectral-core';
 import { describeEndpoint, hasMatchParam, scrapeEndpointsOf } from '../src/graph.js';
 import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
+import type { Fix } from '../src/types.js';
 import { SCRAPE_ENDPOINTS, pathFor, scrapeEndpointAt } from '../src/spectral-endpoints.js';
 
 /** `/federate`, or `/federate` under a route prefix (`--web.route-prefix=/prometheus`). */
@@ -15,11 +16,12 @@ function wrongPath(input: unknown, _options: unknown, context: RulesetFunctionCo
   const field = endpoint.pathField;
   const path = endpoint.spec[field];
   const what = describeEndpoint(endpoint);
+  const fix = setPath(endpoint.pointer, field, '/federate');
   if (path === undefined || path === null || path === '')
-    return [{ message: `${what} has 'match[]' params but no ${field}, so it scrapes /metrics and the selectors are ignored; set ${field}: /federate`, path: pathFor(context, field) }];
+    return [{ message: `${what} has 'match[]' params but no ${field}, so it scrapes /metrics and the selectors are ignored; set ${field}: /federate`, path: pathFor(context, field), fix }];
   // A wrong type is the schema check's finding; the near-misses are the other check's.
   if (typeof path !== 'string' || FEDERATE_PATH.test(path) || NEAR_MISS.test(path)) return [];
-  return [{ message: `${what} has 'match[]' params but scrapes "${path}", which ignores them; set ${field}: /federate`, path: pathFor(context, field) }];
+  return [{ message: `${what} has 'match[]' params but scrapes "${path}", which ignores them; set ${field}: /federate`, path: pathFor(context, field), fix }];
 }
 
 /**
@@ -39,7 +41,13 @@ function nearMiss(input: unknown, _options: unknown, context: RulesetFunctionCon
   const why = path.endsWith('/')
     ? `Prometheus answers it at best with a redirect to "${fixed}", which fails the scrape when followRedirects is false`
     : 'it works only because Prometheus inserts the slash when it builds the scrape URL';
-  return [{ message: `${describeEndpoint(endpoint)} scrapes "${path}" ${slips}; ${why}; set ${field}: ${fixed}`, path: pathFor(context, field) }];
+  return [
+    { message: `${describeEndpoint(endpoint)} scrapes "${path}" ${slips}; ${why}; set ${field}: ${fixed}`, path: pathFor(context, field), fix: setPath(endpoint.pointer, field, fixed) },
+  ];
+}
+
+function setPath(endpointPointer: string, field: string, path: string): Fix {
+  return { kind: 'set', pointer: `${endpointPointer}/${field}`, value: path, description: `set ${field}: ${path}` };
 }
 
 export default defineSpectralRule({

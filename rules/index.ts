@@ -44,6 +44,19 @@ export const inputRules: RuleMeta[] = [
       'fedlint could not read the file (permissions, a dangling symlink or a symlink loop). Fix the file system entry, ' +
       'or exclude it with --ignore.',
   },
+  {
+    id: 'unused-suppression',
+    level: 'warning',
+    summary: 'Every suppression comment or annotation suppresses a finding',
+    help:
+      'A `# fedlint-disable-next-line rule-id -- reason` comment suppresses the findings of the named rules that start on ' +
+      'the next line with content (blank and comment-only lines are skipped); `# fedlint-disable-file rule-id` those of ' +
+      'the whole file; the annotation `fedlint.dev/ignore: "rule-id,rule-id"` those of its resource. This rule reports, ' +
+      'at the rule id, each suppression that suppresses nothing (the mistake was fixed, or the comment is on the wrong ' +
+      'line) and each that cannot work: an unknown rule id, `all` (name the rules, so that a rule added later still ' +
+      'reports), or a misspelt directive. Remove the id, or move the comment just above the line the finding is on. It ' +
+      'cannot be suppressed in source; `--rule unused-suppression=off` turns it off.',
+  },
 ];
 
 /** Rules that read the graph, in TypeScript. */

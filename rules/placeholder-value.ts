@@ -17,6 +17,7 @@ const CAPS_BELONGS: Record<FieldRole, string> = { ...WHAT_BELONGS, target: 'a ho
 export default defineRule({
   id: 'placeholder-value',
   level: 'error',
+  perResource: true,
   summary: 'No template placeholder is left in a value (`<WORKER_IP>`, `{{ .Values.x }}`, `CHANGEME`, a bare `CLUSTER_NAME`); `${VAR}` is a note',
   help:
     'Guides and chart templates write placeholders such as `<WORKER_CLUSTER_IP>`, `{{ .Values.host }}`, `CHANGEME`, ' +

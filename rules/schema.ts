@@ -10,6 +10,7 @@ import { PATCH_DIRECTIVE, hasPatchDirective } from '../src/kustomize.js';
 export default defineRule({
   id: 'schema',
   level: 'error',
+  perResource: true,
   summary: 'Services, Endpoints, EndpointSlices and Prometheus Operator resources match their API schema',
   help:
     'Every Service, Endpoints, EndpointSlice, ServiceMonitor, PodMonitor, Probe, ScrapeConfig and Prometheus is ' +

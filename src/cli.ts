@@ -5,13 +5,16 @@
 
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { writeBaseline } from './baseline.js';
 import { UsageError } from './errors.js';
-import { type LintResult, allRules, lint } from './index.js';
+import { fixFindings, fixInPlace, unifiedDiff } from './fix.js';
+import { type LintOptions, type LintResult, allRules, lint } from './index.js';
 import { TOOL_VERSION } from './meta.js';
 import { formatGithub } from './report/github.js';
 import { formatJson } from './report/json.js';
 import { formatSarif } from './report/sarif.js';
 import { formatStylish, useColor } from './report/stylish.js';
+import { isReported, plural } from './report/summary.js';
 import type { Setting } from './types.js';
 
 const FORMATS = ['stylish', 'sarif', 'json', 'github'] as const;
@@ -34,9 +37,21 @@ Options:
       --cluster-label NAME   label that names the source cluster (default: cluster)
       --rule ID=LEVEL        set a rule to off, note, warning or error (repeatable)
       --ruleset FILE         also run the Spectral rules of FILE (YAML/JSON; repeatable)
+      --config FILE          use FILE as the config (default: .fedlint.yaml or .fedlint.yml
+                             in the working directory, else at the git root)
+      --no-config            use no config file
       --max-file-size SIZE   do not read files larger than SIZE (default 10MB)
       --substitution-level L level of \${VAR} substitutions placeholder-value finds:
                              off, note (default), warning or error
+      --no-context           when given files only, lint just them: do not load the
+                             rest of the repository for cross-file checks
+      --fix                  apply the fixes of fixable findings to the files in
+                             place, then report what is left
+      --fix-dry-run          print those fixes as a unified diff instead of the
+                             report; change no file
+      --baseline FILE        report only findings that are not in FILE, a SARIF
+                             baseline written by --write-baseline
+      --write-baseline FILE  write every finding to FILE as the baseline and exit 0
   -v, --version              print the version
   -h, --help                 print this help
 
@@ -53,12 +68,16 @@ async function main(argv: string[]): Promise<number> {
 
   for (const option of NON_EMPTY)
     if (values[option] !== undefined && values[option]!.trim() === '') throw new UsageError(`--${option} needs a non-empty value`);
+  if (values.config !== undefined && values['no-config']) throw new UsageError('--config and --no-config contradict each other; give one');
   const format = (values.format ?? 'stylish') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${format}"; use one of ${FORMATS.join(', ')}`);
   const paths = positionals;
   const readsStdin = paths.includes('-');
+  if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run exclude each other; --fix-dry-run prints what --fix would change');
+  if (values.fix && readsStdin)
+    throw new UsageError('--fix edits files in place and standard input is not a file; use --fix-dry-run to print the fixes as a diff');
   const cwd = process.cwd();
-  const result = await lint({
+  const lintOptions: LintOptions = {
     paths,
     cwd,
     ignore: values.ignore ?? [],
@@ -70,7 +89,18 @@ async function main(argv: string[]): Promise<number> {
     rulesets: values.ruleset ?? [],
     substitutionLevel: parseSubstitutionLevel(values['substitution-level']),
     maxFileSize: parseSize(values['max-file-size']),
-  });
+    config: values['no-config'] ? false : values.config,
+    context: values['no-context'] !== true,
+    baseline: values.baseline,
+  };
+  const baselineTo = values['write-baseline'];
+  if (baselineTo !== undefined) checkWriteBaseline(values);
+  let result = await lint(lintOptions);
+  // --fix writes the files and lints them again, so the report shows what is left; --fix-dry-run prints a diff instead.
+  let diff: string | undefined;
+  if (values['fix-dry-run']) diff = fixFindings(result.findings).map(unifiedDiff).join('');
+  else if (values.fix) result = await fix(result, () => lint(lintOptions));
+  if (baselineTo !== undefined) return writeBaselineFile(result, baselineTo, cwd);
 
   const color = useColor({ toFile: values.output !== undefined, isTTY: process.stdout.isTTY === true, env: process.env });
   const report = render(format, result, { cwd, color });
@@ -80,12 +110,29 @@ async function main(argv: string[]): Promise<number> {
     } catch (error) {
       throw new UsageError(`cannot write ${values.output}: ${(error as Error).message}`);
     }
-  } else process.stdout.write(report);
+  } else if (diff === undefined) process.stdout.write(report);
+  if (diff !== undefined) process.stdout.write(diff);
   // A crashed rule is fedlint's bug, not the user's: say so, and do not pass the check on incomplete results.
   for (const failure of result.failures)
     process.stderr.write(`fedlint: internal error in rule ${failure.ruleId}: ${failure.message.split('\n')[0]}; the other rules ran, please report it\n`);
   if (result.failures.length > 0) return 2;
-  return result.findings.some((finding) => finding.level === 'error') ? 1 : 0;
+  return result.findings.some((finding) => finding.level === 'error' && isReported(finding)) ? 1 : 0;
+}
+
+/** --write-baseline replaces the report: options that shape a report, or compare with a baseline, make no sense with it. */
+function checkWriteBaseline(values: Record<string, unknown>): void {
+  const clashing = ['baseline', 'format', 'output', 'fix-dry-run'].filter((option) => values[option] !== undefined);
+  if (clashing.length > 0)
+    throw new UsageError(`--write-baseline writes a SARIF baseline instead of a report; drop ${clashing.map((option) => `--${option}`).join(' and ')}`);
+}
+
+/** The baseline holds every finding, suppressed ones too, so the exit status is 0 unless a rule crashed. */
+function writeBaselineFile(result: LintResult, path: string, cwd: string): number {
+  writeBaseline(result, path, cwd);
+  process.stdout.write(`wrote ${plural(result.findings.length, 'finding')} to the baseline ${path}; lint with --baseline ${path} to report only new ones\n`);
+  for (const failure of result.failures)
+    process.stderr.write(`fedlint: internal error in rule ${failure.ruleId}: ${failure.message.split('\n')[0]}; the other rules ran, please report it\n`);
+  return result.failures.length > 0 ? 2 : 0;
 }
 
 function parseCommandLine(argv: string[]) {
@@ -105,6 +152,14 @@ function parseCommandLine(argv: string[]) {
         ruleset: { type: 'string', multiple: true },
         'substitution-level': { type: 'string' },
         'max-file-size': { type: 'string' },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'string' },
+        // Node 20's parseArgs has no negated booleans: `--no-context` is an option of its own.
+        'no-context': { type: 'boolean' },
+        fix: { type: 'boolean' },
+        'fix-dry-run': { type: 'boolean' },
+        config: { type: 'string' },
+        'no-config': { type: 'boolean' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -116,7 +171,7 @@ function parseCommandLine(argv: string[]) {
 }
 
 /** Options whose empty value would silently produce nonsense (`namespace ""`). */
-const NON_EMPTY = ['format', 'output', 'stdin-filename', 'namespace', 'cluster-label', 'substitution-level'] as const;
+const NON_EMPTY = ['format', 'output', 'stdin-filename', 'namespace', 'cluster-label', 'substitution-level', 'config', 'baseline', 'write-baseline'] as const;
 
 /** `10MB`, `512k`, `2000000`: a size in bytes, KB or MB. */
 function parseSize(value: string | undefined): number | undefined {
@@ -154,6 +209,14 @@ function render(format: Format, result: LintResult, options: { cwd: string; colo
     default:
       return formatStylish(result, options);
   }
+}
+
+/** Writes the fixes and says how many on stderr (stdout carries the report); returns the lint of the fixed files. */
+async function fix(result: LintResult, lintAgain: () => Promise<LintResult>): Promise<LintResult> {
+  const outcome = await fixInPlace(result, lintAgain);
+  const { problems, files } = outcome;
+  if (problems > 0) process.stderr.write(`fedlint: fixed ${problems} problem${problems === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}\n`);
+  return outcome.result;
 }
 
 function formatRuleList(): string {

@@ -17,15 +17,19 @@ export interface Discovered {
   files: string[];
   /** Entries that exist but cannot be examined (dangling links, symlink loops, no permission). */
   unreadable: { path: string; reason: string }[];
+  /** Every path given named a file: no directory, glob or standard input (what turns on context mode, see context.ts). */
+  explicitFilesOnly: boolean;
 }
 
 export async function discover(paths: string[], cwd: string, ignore: string[]): Promise<Discovered> {
   const found: string[] = [];
   const unreadable: Discovered['unreadable'] = [];
   let stdin = false;
+  let explicitFilesOnly = true;
   for (const given of paths.length > 0 ? paths : ['.']) {
     if (given === STDIN) {
       stdin = true;
+      explicitFilesOnly = false;
       continue;
     }
     const absolute = resolve(cwd, given);
@@ -34,6 +38,7 @@ export async function discover(paths: string[], cwd: string, ignore: string[]): 
       const matches = await glob(given, { cwd, absolute: true, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
       if (matches.length === 0) throw new UsageError(`no files match the pattern "${given}"`);
       found.push(...matches);
+      explicitFilesOnly = false;
       continue;
     }
     let isDirectory: boolean;
@@ -49,6 +54,7 @@ export async function discover(paths: string[], cwd: string, ignore: string[]): 
       found.push(absolute);
       continue;
     }
+    explicitFilesOnly = false;
     // glob does not walk a cwd that is itself a symlink: walk the real folder, report under the name given.
     const real = realpathSync(absolute);
     const inside = await glob('**/*.{yaml,yml}', { cwd: real, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
@@ -56,7 +62,7 @@ export async function discover(paths: string[], cwd: string, ignore: string[]): 
   }
   const patterns = ignore.map((pattern) => normalizePattern(cwd, pattern));
   const kept = unique(found.filter((file) => !isIgnored(relativePath(cwd, file), patterns)).sort());
-  return { files: stdin ? [STDIN, ...kept] : kept, unreadable };
+  return { files: stdin ? [STDIN, ...kept] : kept, unreadable, explicitFilesOnly };
 }
 
 function exists(path: string): boolean {
@@ -88,7 +94,7 @@ function unique(sortedFiles: string[]): string[] {
 }
 
 /** `./vendor/`, `vendor/` and `/abs/repo/vendor` all mean the folder `vendor` relative to cwd. */
-function normalizePattern(cwd: string, pattern: string): string {
+export function normalizePattern(cwd: string, pattern: string): string {
   let normalized = isAbsolute(pattern) ? relativePath(cwd, pattern) : pattern.split(sep).join('/');
   normalized = normalized.replace(/^(\.\/)+/, '');
   return normalized.length > 1 ? normalized.replace(/\/+$/, '') : normalized;

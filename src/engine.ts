@@ -71,6 +71,10 @@ function toFinding(ruleId: string, level: Finding['level'], report: Report): Fin
       message: related.message,
       resourceKey: resourceKey(related.resource),
     })),
+    // Fixes travel with the finding, anchored in the file's document like `pointer` (a List item's base included).
+    ...(report.fix
+      ? { fix: { ...report.fix, pointer: `${resource.basePointer}${report.fix.pointer}`, documentIndex: resource.documentIndex } }
+      : {}),
   };
 }
 

@@ -4,7 +4,7 @@
 
 import { isObject } from './parse.js';
 import { type Labels, type NamespaceScope, indexKeys, indexTerms, labelsOf, namespaceScope, requirements, smallestBucket } from './selector.js';
-import type { Resource } from './types.js';
+import type { FederationDetection, Resource } from './types.js';
 
 /** API groups whose kinds follow Prometheus Operator's schema (rhobs is Red Hat's downstream fork). */
 export const OPERATOR_GROUPS = new Set(['monitoring.coreos.com', 'monitoring.rhobs']);
@@ -215,15 +215,32 @@ export function scrapeEndpointsOf(monitor: Resource): MonitorEndpoint[] {
   );
 }
 
-export function isFederationEndpoint(endpoint: MonitorEndpoint): boolean {
-  return isFederatePath(endpoint.spec[endpoint.pathField]) || hasMatchParam(endpoint.spec);
+/**
+ * The `federation` settings of the run each resource belongs to (set by lint() as it parses). Kept per resource
+ * because the Spectral checks see an endpoint, not the run's settings; a resource not registered gets the default.
+ */
+const federationDetection = new WeakMap<Resource, FederationDetection>();
+
+export function useFederationDetection(resources: Resource[], detection: FederationDetection): void {
+  for (const resource of resources) federationDetection.set(resource, detection);
 }
 
-/** `/federate`, and the near-misses a person means by it (`federate`, `/federate/`, `/prefix/federate`). */
-export function isFederatePath(path: unknown): boolean {
+export function isFederationEndpoint(endpoint: MonitorEndpoint): boolean {
+  const detection = federationDetection.get(endpoint.monitor);
+  return (
+    isFederatePath(endpoint.spec[endpoint.pathField], detection?.paths) || ((detection?.matchParams ?? true) && hasMatchParam(endpoint.spec))
+  );
+}
+
+/**
+ * `/federate`, and the near-misses a person means by it (`federate`, `/federate/`, `/prefix/federate`); also any of
+ * `extraPaths` (config `federation.paths`), compared the same way, ignoring leading and trailing slashes.
+ */
+export function isFederatePath(path: unknown, extraPaths: readonly string[] = []): boolean {
   if (typeof path !== 'string') return false;
   const segments = path.split('/').filter((segment) => segment !== '');
-  return segments[segments.length - 1] === 'federate';
+  const joined = segments.join('/');
+  return segments[segments.length - 1] === 'federate' || extraPaths.some((extra) => extra.split('/').filter((segment) => segment !== '').join('/') === joined);
 }
 
 export function hasMatchParam(endpoint: Record<string, any>): boolean {

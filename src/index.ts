@@ -4,16 +4,20 @@
 
 import { resolve } from 'node:path';
 import { allRules, graphRules, spectralRules } from '../rules/index.js';
+import { applyBaseline, readBaseline } from './baseline.js';
+import { type Config, checkConfigRules, isExcludedByConfig, loadConfig, mergeOptions } from './config.js';
+import { contextFiles, mayMatterAsContext } from './context.js';
 import { discover } from './discover.js';
 import { type RuleFailure, applySettings, findingsFromReports, runRules, sortFindings } from './engine.js';
 import { UsageError } from './errors.js';
-import { Graph } from './graph.js';
+import { Graph, useFederationDetection } from './graph.js';
 import { patchFiles } from './kustomize.js';
 import { parseFile } from './parse.js';
 import { readSources } from './read.js';
 import { loadRulesets } from './rulesets.js';
 import { type SpectralRule, type UserRule, runSpectral } from './spectral.js';
-import type { Finding, LintSettings, Resource, RuleMeta, Setting, SourceFile } from './types.js';
+import { UNUSED_SUPPRESSION, applySuppressions } from './suppressions.js';
+import type { FederationDetection, Finding, LintSettings, Resource, RuleMeta, Setting, SourceFile } from './types.js';
 
 export { UsageError } from './errors.js';
 export { allRules } from '../rules/index.js';
@@ -42,9 +46,23 @@ export interface LintOptions {
   rulesets?: string[];
   /** Files larger than this many bytes are reported, not read (default 10 MB). */
   maxFileSize?: number;
+  /** A SARIF file fedlint wrote (`--write-baseline`): findings whose fingerprint is in it are `unchanged` and do not count. */
+  baseline?: string;
+  /**
+   * Context mode (the CLI's default, off here unless asked for): when every path names a file (pre-commit passes the
+   * changed ones), the rest of the repository is loaded as well, for the other side of cross-resource checks, and only
+   * findings located in the named files are reported. See src/context.ts.
+   */
+  context?: boolean;
+  /** What "the rest of the repository" is in context mode (a config file's `include`); default: git's YAML files. */
+  contextPaths?: string[];
+  /** A .fedlint.yaml to use (relative to cwd), or false for none; default: found in cwd, else at the git root. */
+  config?: string | false;
+  /** Which scrape endpoints are federation endpoints (default: path ending in `federate`, or a `match[]` param). */
+  federation?: Partial<FederationDetection>;
 }
 
-type SourceOptions = Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules' | 'substitutionLevel'>;
+type SourceOptions = Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules' | 'substitutionLevel' | 'federation'>;
 
 export interface LintResult {
   findings: Finding[];
@@ -53,19 +71,38 @@ export interface LintResult {
   files: SourceFile[];
   resourceCount: number;
   rules: RuleMeta[];
+  /** The config file that applied (absolute path), if any. */
+  config?: string;
 }
 
 export const DEFAULT_STDIN_FILENAME = '<stdin>';
 
-export async function lint(options: LintOptions = {}): Promise<LintResult> {
-  const cwd = options.cwd ?? process.cwd();
+export async function lint(givenOptions: LintOptions = {}): Promise<LintResult> {
+  const cwd = givenOptions.cwd ?? process.cwd();
+  const config = await loadConfig(cwd, givenOptions.config);
+  const options = mergeOptions(givenOptions, config, cwd);
   const userRules = await loadRulesets(options.rulesets ?? [], cwd, new Set(allRules.map((rule) => rule.id)));
+  checkConfigRules(config, [...allRules, ...userRules].map((rule) => rule.id));
   const levels = checkRuleSettings(options.rules ?? {}, userRules);
-  const discovered = await discover(options.paths ?? [], cwd, options.ignore ?? []);
+  const baseline = options.baseline !== undefined ? readBaseline(options.baseline, cwd) : undefined;
+  const found = await discover(options.paths ?? [], cwd, options.ignore ?? []);
+  const discovered = config ? { ...found, files: found.files.filter((file) => !isExcludedByConfig(config, file)) } : found;
   const stdin =
     options.stdinText !== undefined ? { text: options.stdinText, filename: options.stdinFilename ?? DEFAULT_STDIN_FILENAME } : undefined;
   const read = readSources(discovered.files, discovered.unreadable, cwd, stdin, options.maxFileSize);
-  return lintWith(read.sources, options, read.findings, levels, userRules);
+  const inContextMode = options.context === true && discovered.explicitFilesOnly && read.sources.length > 0;
+  const context = inContextMode ? await readContext(options, cwd, [...discovered.files, ...discovered.unreadable.map((entry) => entry.path)], config) : [];
+  const result = await lintWith(read.sources, options, read.findings, levels, userRules, context);
+  if (baseline) result.findings = applyBaseline(result.findings, baseline);
+  return config ? { ...result, config: config.file } : result;
+}
+
+/** Context mode's other files, read; only those whose text can hold an object that matters to the given files. */
+async function readContext(options: LintOptions, cwd: string, given: string[], config?: Config): Promise<SourceFile[]> {
+  const found = await contextFiles({ cwd, ignore: options.ignore ?? [], include: options.contextPaths, given });
+  const files = config ? found.filter((file) => !isExcludedByConfig(config, file)) : found;
+  // A context file that cannot be read is not this lint's business: nothing is reported in context files.
+  return readSources(files, [], cwd, undefined, options.maxFileSize).sources.filter(mayMatterAsContext);
 }
 
 /** Lints files already in memory (editors, tests). */
@@ -79,31 +116,54 @@ async function lintWith(
   readFindings: Finding[],
   levels: Record<string, Setting>,
   userRules: UserRule[],
+  context: SourceFile[] = [],
 ): Promise<LintResult> {
+  const federation: FederationDetection = { paths: options.federation?.paths ?? [], matchParams: options.federation?.matchParams ?? true };
   const settings: LintSettings = {
     clusterLabel: options.clusterLabel ?? 'cluster',
     defaultNamespace: options.namespace ?? 'default',
     substitutionLevel: options.substitutionLevel ?? 'note',
+    federation,
   };
   const resources: Resource[] = [];
   const findings: Finding[] = [...readFindings];
-  for (const source of sources) {
+  for (const source of context.length === 0 ? sources : [...sources, ...context]) {
     const parsed = parseFile(source, settings.defaultNamespace);
     resources.push(...parsed.resources);
     findings.push(...parsed.findings);
   }
+  useFederationDetection(resources, federation);
   const patches = patchFiles(resources);
   const graph = new Graph(patches.size === 0 ? resources : resources.filter((resource) => !patches.has(resolve(resource.file.path))));
-  const ruled = runRules(graphRules, graph, settings, levels);
-  const declarative = await runDeclarative(graph.resources, levels, userRules);
-  const all = [...applySettings(findings, levels), ...ruled.findings, ...declarative.findings];
+  // Context files only lend the other side of an edge: what is located in them is not reported (related locations are).
+  const inContext = new Set(context);
+  const reported = context.length === 0 ? graph.resources : graph.resources.filter((resource) => !inContext.has(resource.file));
+  const ruled =
+    context.length === 0
+      ? runRules(graphRules, graph, settings, levels)
+      : mergeRuns(
+          runRules(graphRules.filter((rule) => !rule.perResource), graph, settings, levels),
+          runRules(graphRules.filter((rule) => rule.perResource), new Graph(reported), settings, levels),
+        );
+  // Spectral rules look at one resource at a time, so context resources could only yield findings that are dropped.
+  const declarative = await runDeclarative(reported, levels, userRules);
+  const all = applySuppressions([...applySettings(findings, levels), ...ruled.findings, ...declarative.findings], {
+    sources,
+    resources: reported,
+    ruleIds: new Set([...allRules, ...userRules].map((rule) => rule.id).filter((id) => id !== UNUSED_SUPPRESSION)),
+    levels,
+  });
   return {
-    findings: sortFindings(all),
+    findings: sortFindings(context.length === 0 ? all : all.filter((finding) => !inContext.has(finding.location.file))),
     failures: [...ruled.failures, ...declarative.failures],
     files: sources,
-    resourceCount: graph.resources.length,
+    resourceCount: reported.length,
     rules: [...allRules, ...userRules],
   };
+}
+
+function mergeRuns(...runs: { findings: Finding[]; failures: RuleFailure[] }[]): { findings: Finding[]; failures: RuleFailure[] } {
+  return { findings: runs.flatMap((run) => run.findings), failures: runs.flatMap((run) => run.failures) };
 }
 
 /** fedlint's Spectral rules and the users' rulesets, in one Spectral pass. */

@@ -11,6 +11,12 @@ export interface RuleContext {
 }
 
 export interface Rule extends RuleMeta {
+  /**
+   * Its findings on a resource depend on that resource alone. Context mode (src/context.ts) then runs it on the given
+   * files' resources only: nothing it finds in context files would be reported (the schema rule would otherwise load
+   * validators for kinds that only the context has).
+   */
+  perResource?: boolean;
   check(context: RuleContext): void;
 }
 

@@ -9,12 +9,14 @@
 
 import type { RulesetFunctionContext } from '@stoplight/spectral-core';
 import { pointerSegment } from './parse.js';
-import type { Level, Report, Resource, RuleMeta } from './types.js';
+import type { Fix, Level, Report, Resource, RuleMeta } from './types.js';
 
 /** What a fedlint Spectral function returns: Spectral's result shape. */
 export interface SpectralResult {
   message: string;
   path?: (string | number)[];
+  /** The edit that resolves it (pointer relative to the resource). Spectral drops it: runSpectral keeps it aside. */
+  fix?: Fix;
 }
 
 export type SpectralFunction = (input: any, options: any, context: RulesetFunctionContext) => SpectralResult[] | void;
@@ -83,6 +85,7 @@ export async function runSpectral(resources: Resource[], rules: SpectralRule[], 
   const spectral = new Spectral({ resolver: new Resolver({ resolvers: {} }) });
 
   const owners = new Map<string, { ruleId: string; level?: Level }>();
+  const fixes = new FixTable();
   const definitions: Record<string, unknown> = {};
   for (const rule of rules) {
     rule.checks.forEach((check, index) => {
@@ -92,7 +95,7 @@ export async function runSpectral(resources: Resource[], rules: SpectralRule[], 
         given: check.given,
         severity: 'error',
         message: '{{error}}',
-        then: { field: check.field, function: check.function, functionOptions: check.functionOptions },
+        then: { field: check.field, function: fixes.recording(key, check.function), functionOptions: check.functionOptions },
       };
     });
   }
@@ -125,8 +128,45 @@ export async function runSpectral(resources: Resource[], rules: SpectralRule[], 
         pointer: pointerOf(result.path),
         message: result.message,
         level: owner.level,
+        ...fixes.lookup(String(result.code), result.path, result.message),
       },
     });
   }
   return reports;
+}
+
+/**
+ * Spectral rebuilds each result from its code, path and message, and may shorten the path to the deepest node that
+ * exists, so a function's `fix` is kept here under rule key, resource index and message, with the path it gave: a
+ * result's fix is the one recorded under its key whose path the result's path begins (or none, when that is not one).
+ */
+class FixTable {
+  private readonly fixes = new Map<string, { path: string[]; fix: Fix }[]>();
+
+  recording(ruleKey: string, check: SpectralFunction): SpectralFunction {
+    const recorder: SpectralFunction = (input, options, context) => {
+      const results = check(input, options, context);
+      for (const result of results ?? []) {
+        if (!result.fix) continue;
+        const path = result.path ?? context.path;
+        const key = FixTable.key(ruleKey, path, result.message);
+        this.fixes.set(key, [...(this.fixes.get(key) ?? []), { path: path.map(String), fix: result.fix }]);
+      }
+      return results;
+    };
+    // Spectral names the function when it throws: keep the check's own name.
+    return Object.defineProperty(recorder, 'name', { value: check.name });
+  }
+
+  lookup(ruleKey: string, path: readonly (string | number)[], message: string): { fix?: Fix } {
+    const recorded = this.fixes.get(FixTable.key(ruleKey, path, message)) ?? [];
+    const candidates = new Map<string, Fix>();
+    for (const entry of recorded)
+      if (path.every((segment, index) => String(segment) === entry.path[index])) candidates.set(JSON.stringify(entry.fix), entry.fix);
+    return candidates.size === 1 ? { fix: [...candidates.values()][0]! } : {};
+  }
+
+  private static key(ruleKey: string, path: readonly (string | number)[], message: string): string {
+    return `${ruleKey}\u0000${String(path[0])}\u0000${message.trim()}`;
+  }
 }

@@ -67,7 +67,22 @@ export interface Report {
    */
   span?: { start: number; end: number };
   related?: RelatedLocation[];
+  /** The edit that resolves the finding, when there is exactly one (`--fix`, SARIF `fixes`); applied by src/fix.ts. */
+  fix?: Fix;
 }
+
+/**
+ * A small declarative edit of a resource's YAML, its pointer relative to the resource. `set` replaces the scalar at
+ * `pointer`, or adds the key to the mapping that holds it when absent; `rename-key` renames the key of the mapping
+ * entry at `pointer`. Everything else in the file stays byte for byte.
+ */
+export type Fix = { description: string } & (
+  | { kind: 'set'; pointer: string; value: string | boolean }
+  | { kind: 'rename-key'; pointer: string; to: string }
+);
+
+/** A fix as a finding carries it: the pointer is inside the file's document `documentIndex`, like `Finding.pointer`. */
+export type DocumentFix = Fix & { documentIndex: number };
 
 export interface Location {
   file: SourceFile;
@@ -85,6 +100,14 @@ export interface Finding {
   resourceKey: string;
   /** `resourceKey`: the other resource's `Kind/namespace/name` (the Action's summary names both sides of a broken link). */
   related: { location: Location; message: string; resourceKey?: string }[];
+  fix?: DocumentFix;
+  /**
+   * Set when a `# fedlint-disable-…` comment or a `fedlint.dev/ignore` annotation (at `location`) covers the finding:
+   * kept for SARIF, left out of other reports and of the exit code (src/suppressions.ts).
+   */
+  suppressed?: { kind: 'inSource'; justification: string; location?: Location };
+  /** Set when linting against a baseline (`--baseline`): `unchanged` findings are in it and do not count (src/baseline.ts). */
+  baselineState?: 'new' | 'unchanged';
 }
 
 export interface RuleMeta {
@@ -105,4 +128,14 @@ export interface LintSettings {
    * use them on purpose, so they are a note unless configured otherwise.
    */
   substitutionLevel: Setting;
+  /** Which scrape endpoints are federation endpoints (config `federation`); absent: the default detection. */
+  federation?: FederationDetection;
+}
+
+/** How fedlint recognises a federation endpoint, besides a path whose last segment is `federate`. */
+export interface FederationDetection {
+  /** More paths that mark one (a proxy route to /federate), compared ignoring leading and trailing slashes. */
+  paths: string[];
+  /** Whether a `match[]` param alone marks one, whatever the path (default true). */
+  matchParams: boolean;
 }

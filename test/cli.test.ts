@@ -21,6 +21,8 @@ function fedlint(args: string[], options: { input?: string; cwd?: string } = {})
 }
 
 const SEED = 'examples/seed-federation/main-cluster.yaml';
+// SEED alone (--no-context): as a named file in this repository it would otherwise get the rest of the repository as
+// context, and test/fixtures/seed-federation-fixed holds the Service its ServiceMonitor looks for (see context.test.ts).
 
 test('the bundled example: the guide\'s mistakes on their lines, exit 1', async () => {
   const run = fedlint(['examples/seed-federation']);
@@ -47,7 +49,7 @@ test('the bundled example with its mistakes corrected: no finding, exit 0', asyn
 });
 
 test('--format json carries rule id, level, line and column', async () => {
-  const run = fedlint(['--format', 'json', SEED]);
+  const run = fedlint(['--no-context', '--format', 'json', SEED]);
   assert.is(run.code, 1);
   const output = JSON.parse(run.stdout);
   assert.equal(
@@ -65,7 +67,7 @@ test('--format json carries rule id, level, line and column', async () => {
 });
 
 test('--format github writes escaped workflow commands', async () => {
-  const run = fedlint(['--format', 'github', SEED]);
+  const run = fedlint(['--no-context', '--format', 'github', SEED]);
   const lines = run.stdout.trimEnd().split('\n');
   assert.is(lines.length, 6);
   assert.ok(lines[3]!.startsWith(`::error file=${SEED},line=37,col=7,endLine=37,endColumn=25,title=fedlint federate-honor-labels::ServiceMonitor "worker-cluster-metrics"`), lines[3]);
@@ -73,7 +75,7 @@ test('--format github writes escaped workflow commands', async () => {
 });
 
 test('--rule changes and turns off levels; exit code follows the levels', async () => {
-  const off = fedlint(['--rule', 'federate-honor-labels=off', '--rule', 'selector-matches-service=warning', '--rule', 'placeholder-value=note', SEED]);
+  const off = fedlint(['--rule', 'federate-honor-labels=off', '--rule', 'selector-matches-service=warning', '--rule', 'placeholder-value=note', '--no-context', SEED]);
   assert.is(off.code, 0);
   assert.not.match(off.stdout, /federate-honor-labels/);
   assert.match(off.stdout, /44:12  warning  ServiceMonitor/);
@@ -162,6 +164,7 @@ test('fedlint rules lists every rule with its level and summary', async () => {
   assert.equal(ids, [
     'yaml-syntax error',
     'file-unreadable error',
+    'unused-suppression warning',
     'schema error',
     'endpoints-name-match error',
     'endpoints-port-match error',

@@ -46,7 +46,7 @@ test('sarif: a crashed rule shows as an unsuccessful invocation with a notificat
   assert.equal(ok.runs[0].invocations, [{ executionSuccessful: true }]);
   const failed: any = toSarif({ ...result, failures: [{ ruleId: 'endpoints-name-match', message: 'boom' }] }, { cwd: ROOT });
   assert.equal(failed.runs[0].invocations[0].toolExecutionNotifications, [
-    { level: 'error', message: { text: 'rule endpoints-name-match failed: boom' }, associatedRule: { id: 'endpoints-name-match', index: 3 } },
+    { level: 'error', message: { text: 'rule endpoints-name-match failed: boom' }, associatedRule: { id: 'endpoints-name-match', index: 4 } },
   ]);
 });
 

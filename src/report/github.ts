@@ -3,11 +3,13 @@
 
 import type { LintResult } from '../index.js';
 import type { Level } from '../types.js';
+import { isReported } from './summary.js';
 
 const COMMAND: Record<Level, string> = { error: 'error', warning: 'warning', note: 'notice' };
 
 export function formatGithub(result: LintResult): string {
   return result.findings
+    .filter(isReported)
     .map((finding) => {
       const { file, region } = finding.location;
       const properties = [

@@ -5,12 +5,14 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type TextEdit, planFixes } from '../fix.js';
 import type { LintResult } from '../index.js';
 import { INFORMATION_URI, TOOL_NAME, TOOL_VERSION, helpUri } from '../meta.js';
+import { position } from '../parse.js';
 import type { Finding, Location, SourceFile } from '../types.js';
 
 const SRCROOT = '%SRCROOT%';
-const FINGERPRINT_KEY = 'fedlint/v1';
+export const FINGERPRINT_KEY = 'fedlint/v1';
 
 export function formatSarif(result: LintResult, options: { cwd: string }): string {
   return `${JSON.stringify(toSarif(result, options), null, 2)}\n`;
@@ -19,6 +21,7 @@ export function formatSarif(result: LintResult, options: { cwd: string }): strin
 export function toSarif(result: LintResult, options: { cwd: string }): Record<string, unknown> {
   const ruleIndex = new Map(result.rules.map((rule, index) => [rule.id, index]));
   const seen = new Map<string, number>();
+  const fixes = planFixes(result.findings);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -72,10 +75,39 @@ export function toSarif(result: LintResult, options: { cwd: string }): Record<st
                 })),
               }
             : {}),
+          ...sarifFixes(finding, fixes.get(finding)),
           partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(finding, seen) },
+          ...(finding.suppressed ? { suppressions: [sarifSuppression(finding.suppressed)] } : {}),
+          ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
         })),
       },
     ],
+  };
+}
+
+/** The finding's fix, the same edit --fix makes: one replacement in its file, an empty deletedRegion for an insertion. */
+function sarifFixes(finding: Finding, edit: TextEdit | undefined) {
+  if (!edit || !finding.fix) return {};
+  const file = finding.location.file;
+  const from = position(file, edit.start);
+  const to = position(file, edit.end);
+  const deletedRegion = { startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column };
+  return {
+    fixes: [
+      {
+        description: { text: finding.fix.description },
+        artifactChanges: [{ artifactLocation: artifactLocation(file), replacements: [{ deletedRegion, insertedContent: { text: edit.text } }] }],
+      },
+    ],
+  };
+}
+
+/** An in-source suppression with its reason and the comment or annotation that makes it (no `status`: in effect). */
+function sarifSuppression(suppressed: NonNullable<Finding['suppressed']>) {
+  return {
+    kind: suppressed.kind,
+    ...(suppressed.justification ? { justification: suppressed.justification } : {}),
+    ...(suppressed.location ? { location: { physicalLocation: physicalLocation(suppressed.location) } } : {}),
   };
 }
 
@@ -107,9 +139,11 @@ function directoryUri(directory: string): string {
 /**
  * Identity of a finding: rule, file, resource and JSON pointer. Neither line
  * numbers nor the message, whose suggestions ("the closest Service …") change
- * when unrelated resources are added. Identical identities get an occurrence number.
+ * when unrelated resources are added. Identical identities get an occurrence number,
+ * so `seen` must be fresh and the findings must be taken in `result.findings` order
+ * (src/baseline.ts compares a baseline's fingerprints this way).
  */
-function fingerprint(finding: Finding, seen: Map<string, number>): string {
+export function fingerprint(finding: Finding, seen: Map<string, number>): string {
   const identity = [finding.ruleId, finding.location.file.displayPath, finding.resourceKey, finding.pointer].join('\u0000');
   const occurrence = (seen.get(identity) ?? 0) + 1;
   seen.set(identity, occurrence);

@@ -4,7 +4,7 @@
 
 import type { LintResult } from '../index.js';
 import type { Finding, Level } from '../types.js';
-import { countLevels, plural } from './summary.js';
+import { countLevels, isReported, leftOut, plural } from './summary.js';
 
 const COLORS: Record<Level | 'dim' | 'bold', [number, number]> = {
   error: [31, 39],
@@ -19,7 +19,8 @@ export function formatStylish(result: LintResult, options: { color: boolean }): 
     options.color ? `\u001b[${COLORS[style][0]}m${text}\u001b[${COLORS[style][1]}m` : text;
   const lines: string[] = [];
   let previousFile: string | undefined;
-  for (const finding of result.findings) {
+  const shown = result.findings.filter(isReported);
+  for (const finding of shown) {
     const file = finding.location.file.displayPath;
     if (previousFile !== undefined && file !== previousFile) lines.push('');
     previousFile = file;
@@ -29,13 +30,16 @@ export function formatStylish(result: LintResult, options: { color: boolean }): 
       lines.push(paint('dim', `    ↳ ${relatedFile.displayPath}:${region.startLine}:${region.startColumn}  ${related.message}`));
     }
   }
-  const counts = countLevels(result.findings);
+  const counts = countLevels(shown);
   const scanned = `${plural(result.files.length, 'file')}, ${plural(result.resourceCount, 'resource')}`;
-  if (result.findings.length === 0) {
-    lines.push(`no problems (${scanned})`);
+  // Suppressed and baseline findings are not shown, but a count keeps them from being forgotten.
+  const hidden = leftOut(result.findings);
+  const hiddenSuffix = hidden === '' ? '' : `; ${hidden}`;
+  if (shown.length === 0) {
+    lines.push(`no problems (${scanned})${hiddenSuffix}`);
   } else {
     if (lines.length > 0) lines.push('');
-    const summary = `${plural(result.findings.length, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}) in ${scanned}`;
+    const summary = `${plural(shown.length, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}) in ${scanned}${hiddenSuffix}`;
     lines.push(paint('bold', summary));
   }
   return `${lines.join('\n')}\n`;

@@ -1,0 +1,482 @@
+// --fix, --fix-dry-run and SARIF `fixes`: each fixable rule's bad fixture, fixed in a temporary copy through the
+// built CLI, changes exactly the intended bytes and nothing else (comments, quotes, CRLF, a BOM), a re-run reports
+// none of the fixed findings, the dry run prints the diff and leaves the files alone, and SARIF carries the same edit.
+
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import AjvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fixFindings, planFixes } from '../src/fix.js';
+import { lint } from '../src/index.js';
+import { toSarif } from '../src/report/sarif.js';
+import type { Finding } from '../src/types.js';
+import { FIXTURES, ROOT, lintPaths, lintText } from './helpers.js';
+
+const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+
+function fedlint(args: string[], options: { cwd: string; input?: string }) {
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, input: options.input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A temporary folder holding a copy of one fixture (or of the given texts). */
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fedlint-fix-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+function copyOf(fixture: string): { dir: string; name: string; original: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'fedlint-fix-'));
+  const name = basename(fixture);
+  copyFileSync(join(FIXTURES, fixture), join(dir, name));
+  return { dir, name, original: readFileSync(join(dir, name), 'utf8') };
+}
+
+/** `text` with each `[from, to]` applied; every `from` must occur exactly once, so the expectation is exact. */
+function replaced(text: string, replacements: [string, string][]): string {
+  let result = text;
+  for (const [from, to] of replacements) {
+    assert.is(result.split(from).length, 2, `"${from}" occurs once`);
+    result = result.replace(from, () => to);
+  }
+  return result;
+}
+
+const identity = (finding: Finding) => `${finding.ruleId} ${finding.message}`;
+
+/** Each fixable rule's bad fixture and the exact edits --fix makes to it. */
+const CASES: { rule: string; fixture: string; edits: [string, string][] }[] = [
+  { rule: 'federate-honor-labels', fixture: 'federate-honor-labels/bad/absent.yaml', edits: [['    - port: web\n', '    - port: web\n      honorLabels: true\n']] },
+  {
+    rule: 'federate-honor-labels',
+    fixture: 'federate-honor-labels/bad/false.yaml',
+    edits: [['honorLabels: false # wrong', 'honorLabels: true # wrong']],
+  },
+  { rule: 'federate-path', fixture: 'federate-path/bad/path-absent.yaml', edits: [['    - port: web\n', '    - port: web\n      path: /federate\n']] },
+  { rule: 'federate-path', fixture: 'federate-path/bad/path-metrics.yaml', edits: [['path: /metrics # wrong', 'path: /federate # wrong']] },
+  { rule: 'federate-path', fixture: 'federate-path/bad/path-no-leading-slash.yaml', edits: [['path: federate # wrong', 'path: /federate # wrong']] },
+  { rule: 'federate-path', fixture: 'federate-path/bad/path-trailing-slash.yaml', edits: [['path: /federate/ # wrong', 'path: /federate # wrong']] },
+  {
+    rule: 'federate-match-required',
+    fixture: 'federate-match-required/bad/match-without-brackets.yaml',
+    edits: [["        match: # wrong", "        'match[]': # wrong"]],
+  },
+  {
+    rule: 'endpoints-name-match',
+    fixture: 'endpoints-name-match/bad/endpoints-typo.yaml',
+    edits: [['name: worker-metric # wrong', 'name: worker-metrics # wrong']],
+  },
+  {
+    rule: 'endpoints-name-match',
+    fixture: 'endpoints-name-match/bad/endpointslice.yaml',
+    edits: [['service-name: ap-south-prometeus # wrong', 'service-name: ap-south-prometheus # wrong']],
+  },
+  {
+    rule: 'endpoints-port-match',
+    fixture: 'endpoints-port-match/bad/port-name.yaml',
+    edits: [
+      ['- name: wbe # wrong', '- name: web # wrong'],
+      ['- name: metrics # wrong', '- name: http-web # wrong'],
+    ],
+  },
+  { rule: 'endpoints-port-match', fixture: 'endpoints-port-match/bad/endpointslice.yaml', edits: [['- name: htp-web # wrong', '- name: http-web # wrong']] },
+  {
+    rule: 'endpoints-port-match',
+    fixture: 'endpoints-port-match/bad/unnamed-port.yaml',
+    edits: [['      - port: 9090 # wrong: the Service port is named "web"\n', '      - port: 9090 # wrong: the Service port is named "web"\n        name: web\n']],
+  },
+];
+
+for (const { rule, fixture, edits } of CASES) {
+  test(`--fix ${fixture}: exactly the intended bytes change, and a re-run has none of the fixed findings`, async () => {
+    const { dir, name, original } = copyOf(fixture);
+    const before = await lint({ paths: ['.'], cwd: dir });
+    const fixable = before.findings.filter((finding) => finding.fix);
+    assert.ok(fixable.length === edits.length && fixable.every((finding) => finding.ruleId === rule), fixable.map(identity).join('\n'));
+
+    const run = fedlint(['--fix', '.'], { cwd: dir });
+    assert.is(readFileSync(join(dir, name), 'utf8'), replaced(original, edits));
+    assert.is(run.stderr, `fedlint: fixed ${edits.length} problem${edits.length === 1 ? '' : 's'} in 1 file\n`);
+
+    const after = await lint({ paths: ['.'], cwd: dir });
+    const left = new Set(after.findings.map(identity));
+    for (const finding of fixable) assert.not.ok(left.has(identity(finding)), `still reported: ${identity(finding)}`);
+    // The report printed after --fix is that re-run.
+    assert.is(run.code, after.findings.some((finding) => finding.level === 'error') ? 1 : 0);
+    for (const finding of after.findings) assert.ok(run.stdout.includes(finding.message), finding.message);
+  });
+}
+
+test('a suppressed finding is not fixed', async () => {
+  const { dir, name, original } = copyOf('federate-honor-labels/bad/absent.yaml');
+  const suppressed = replaced(original, [['    # Wrong: no honorLabels.\n', '    # fedlint-disable-next-line federate-honor-labels -- the proxy in front keeps the labels\n']]);
+  writeFileSync(join(dir, name), suppressed);
+  const run = fedlint(['--fix', '.'], { cwd: dir });
+  assert.is(readFileSync(join(dir, name), 'utf8'), suppressed);
+  assert.is(run.stderr, '');
+  assert.is(run.code, 0, run.stdout);
+});
+
+test('CRLF line breaks, a byte-order mark, comments and quotes survive; an inserted line gets CRLF', async () => {
+  const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+  const honor = readFileSync(join(FIXTURES, 'federate-honor-labels/bad/absent.yaml'), 'utf8');
+  const match = readFileSync(join(FIXTURES, 'federate-match-required/bad/match-without-brackets.yaml'), 'utf8');
+  const dir = workspace({ 'honor.yaml': `\ufeff${crlf(honor)}`, 'match.yaml': crlf(match) });
+  const run = fedlint(['--fix', '.'], { cwd: dir });
+  assert.is(run.stderr, 'fedlint: fixed 2 problems in 2 files\n');
+  assert.is(readFileSync(join(dir, 'honor.yaml'), 'utf8'), `\ufeff${crlf(replaced(honor, [['    - port: web\n', '    - port: web\n      honorLabels: true\n']]))}`);
+  assert.is(readFileSync(join(dir, 'match.yaml'), 'utf8'), crlf(replaced(match, [['        match: # wrong', "        'match[]': # wrong"]])));
+  assert.is(run.code, 0, run.stdout);
+});
+
+// A List item in the second document of a file, written in flow style with double quotes: `match` → `'match[]'` makes
+// the path checkable, so a second pass fixes it; the entry for honorLabels goes inside the braces.
+const LIST = [
+  '# monitors, as `kubectl get -o yaml` writes them',
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata: {name: worker, namespace: m, labels: {app: worker}}',
+  'spec: {ports: [{name: web, port: 9090}]}',
+  '---',
+  'apiVersion: v1',
+  'kind: List',
+  'items:',
+  '  - apiVersion: v1',
+  '    kind: Endpoints',
+  '    metadata: {name: worker, namespace: m}',
+  '    subsets: [{addresses: [{ip: 10.0.0.1}], ports: [{name: web, port: 9090}]}]',
+  '  - apiVersion: monitoring.coreos.com/v1',
+  '    kind: ServiceMonitor',
+  '    metadata: {name: worker, namespace: m}',
+  '    spec:',
+  '      selector: {matchLabels: {app: worker}}',
+  '      endpoints:',
+  '        - {port: web, path: "federate", params: {match: ["{job=\\"x\\"}"]}, relabelings: [{targetLabel: cluster, replacement: w}]}',
+  '',
+].join('\n');
+
+test('kind: List items in a multi-document file, flow style: every fix lands in its item, passes until nothing is left', async () => {
+  const dir = workspace({ 'list.yaml': LIST });
+  const run = fedlint(['--fix', '.'], { cwd: dir });
+  assert.is(run.stderr, 'fedlint: fixed 3 problems in 1 file\n');
+  assert.is(
+    readFileSync(join(dir, 'list.yaml'), 'utf8'),
+    replaced(LIST, [
+      [
+        '- {port: web, path: "federate", params: {match: ["{job=\\"x\\"}"]}, relabelings: [{targetLabel: cluster, replacement: w}]}',
+        '- {port: web, path: "/federate", params: {\'match[]\': ["{job=\\"x\\"}"]}, relabelings: [{targetLabel: cluster, replacement: w}], honorLabels: true}',
+      ],
+    ]),
+  );
+  assert.is(run.stdout, 'no problems (1 file, 3 resources)\n');
+  assert.is(run.code, 0);
+});
+
+test('two entries added to one endpoint land one after the other, in the order of the findings', async () => {
+  const text = [
+    'apiVersion: monitoring.coreos.com/v1',
+    'kind: ServiceMonitor',
+    'metadata: {name: w, namespace: n}',
+    'spec:',
+    '  endpoints:',
+    '    - port: web # the worker',
+    "      params: {'match[]': ['{job=\"x\"}']}",
+    '',
+  ].join('\n');
+  const dir = workspace({ 'w.yaml': text });
+  const run = fedlint(['--fix', '--rule', 'federate-cluster-label=off', '.'], { cwd: dir });
+  assert.is(run.stderr, 'fedlint: fixed 2 problems in 1 file\n');
+  assert.is(
+    readFileSync(join(dir, 'w.yaml'), 'utf8'),
+    replaced(text, [['    - port: web # the worker\n', '    - port: web # the worker\n      honorLabels: true\n      path: /federate\n']]),
+  );
+});
+
+test('--fix-dry-run prints a unified diff, hunk by hunk, and changes no file', async () => {
+  const { dir, name, original } = copyOf('endpoints-port-match/bad/port-name.yaml');
+  const run = fedlint(['--fix-dry-run', '.'], { cwd: dir });
+  assert.is(
+    run.stdout,
+    [
+      `--- a/${name}`,
+      `+++ b/${name}`,
+      '@@ -21,7 +21,7 @@',
+      '   - addresses:',
+      '       - ip: 10.20.0.15',
+      '     ports:',
+      '-      - name: wbe # wrong: typo of "web"',
+      '+      - name: web # wrong: typo of "web"',
+      '         port: 9090',
+      '       - name: grpc',
+      '         port: 10901',
+      '@@ -47,5 +47,5 @@',
+      '   - addresses:',
+      '       - ip: 10.30.0.7',
+      '     ports:',
+      '-      - name: metrics # wrong: the Service\'s only port is "http-web"',
+      '+      - name: http-web # wrong: the Service\'s only port is "http-web"',
+      '         port: 9090',
+      '',
+    ].join('\n'),
+  );
+  assert.is(readFileSync(join(dir, name), 'utf8'), original);
+  // The files are as they were, so the exit status is the lint's: error findings.
+  assert.is(run.code, 1);
+  assert.is(run.stderr, '');
+});
+
+test('git apply takes the dry run\'s diff and gives what --fix writes (CRLF and a BOM included)', async () => {
+  const crlf = (fixture: string) => readFileSync(join(FIXTURES, fixture), 'utf8').replace(/\n/g, '\r\n');
+  const files = { 'ports.yaml': crlf('endpoints-port-match/bad/port-name.yaml'), 'honor.yaml': `\ufeff${crlf('federate-honor-labels/bad/absent.yaml')}` };
+  const applied = workspace(files);
+  const fixed = workspace(files);
+  const diff = fedlint(['--fix-dry-run', '.'], { cwd: applied }).stdout;
+  assert.is(spawnSync('git', ['init', '-q'], { cwd: applied }).status, 0);
+  const apply = spawnSync('git', ['apply', '-'], { cwd: applied, input: diff, encoding: 'utf8' });
+  assert.is(apply.status, 0, apply.stderr);
+  fedlint(['--fix', '.'], { cwd: fixed });
+  for (const name of Object.keys(files)) {
+    assert.is(readFileSync(join(applied, name), 'utf8'), readFileSync(join(fixed, name), 'utf8'), name);
+    assert.is.not(readFileSync(join(fixed, name), 'utf8'), files[name as keyof typeof files], name);
+  }
+});
+
+test('--fix-dry-run: an insertion is one added line', async () => {
+  const { dir, name } = copyOf('federate-path/bad/path-absent.yaml');
+  const run = fedlint(['--fix-dry-run', name], { cwd: dir });
+  assert.is(
+    run.stdout,
+    [
+      `--- a/${name}`,
+      `+++ b/${name}`,
+      '@@ -36,6 +36,7 @@',
+      '   endpoints:',
+      '     # Wrong: no `path`, so this scrapes /metrics.',
+      '     - port: web',
+      '+      path: /federate',
+      '       honorLabels: true',
+      '       params:',
+      "         'match[]':",
+      '',
+    ].join('\n'),
+  );
+});
+
+test('--fix-dry-run shows a missing final line break', async () => {
+  const text = 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: w, namespace: m}\nspec:\n  endpoints:\n    - port: web\n      path: /metrics';
+  const withParams = text.replace('    - port: web\n', "    - port: web\n      honorLabels: true\n      params: {'match[]': ['{job=\"x\"}']}\n");
+  const dir = workspace({ 'w.yaml': withParams });
+  const run = fedlint(['--fix-dry-run', '--rule', 'federate-cluster-label=off', 'w.yaml'], { cwd: dir });
+  assert.is(
+    run.stdout,
+    ['--- a/w.yaml', '+++ b/w.yaml', '@@ -6,4 +6,4 @@', '     - port: web', '       honorLabels: true', "       params: {'match[]': ['{job=\"x\"}']}", '-      path: /metrics', '\\ No newline at end of file', '+      path: /federate', '\\ No newline at end of file', ''].join('\n'),
+  );
+});
+
+test('standard input: --fix is a usage error; --fix-dry-run prints the diff under the stdin filename', async () => {
+  const text = readFileSync(join(FIXTURES, 'federate-path/bad/path-metrics.yaml'), 'utf8');
+  const dir = workspace({});
+  const refused = fedlint(['--fix', '-'], { cwd: dir, input: text });
+  assert.is(refused.code, 2);
+  assert.is(refused.stderr, 'fedlint: --fix edits files in place and standard input is not a file; use --fix-dry-run to print the fixes as a diff\n');
+  assert.is(refused.stdout, '');
+
+  const dry = fedlint(['--fix-dry-run', '-', '--stdin-filename', 'chart.yaml'], { cwd: dir, input: text });
+  assert.ok(dry.stdout.startsWith('--- a/chart.yaml\n+++ b/chart.yaml\n@@ -35,7 +35,7 @@\n'), dry.stdout);
+  assert.ok(dry.stdout.includes('\n-      path: /metrics # wrong: should be /federate\n+      path: /federate # wrong: should be /federate\n'), dry.stdout);
+  assert.is(dry.code, 1);
+
+  const both = fedlint(['--fix', '--fix-dry-run', '.'], { cwd: dir });
+  assert.is(both.code, 2);
+  assert.is(both.stderr, 'fedlint: --fix and --fix-dry-run exclude each other; --fix-dry-run prints what --fix would change\n');
+});
+
+test('no fix where the edit is not the one edit: ties, a Service with Endpoints or a selector, clashing port names, aliases', async () => {
+  const result = await lintText(
+    [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: worker-a, namespace: n}',
+      'spec: {ports: [{name: web, port: 9090}, {name: grpc, port: 10901}]}',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: worker-c, namespace: n}',
+      'spec: {ports: [{name: web, port: 9090}]}',
+      '---',
+      '# as close to worker-a as to worker-c',
+      'apiVersion: v1',
+      'kind: Endpoints',
+      'metadata: {name: worker-b, namespace: n}',
+      'subsets: [{addresses: [{ip: 10.0.0.1}], ports: [{name: web, port: 9090}]}]',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: edge, namespace: n}',
+      'spec: {ports: [{name: web, port: 9090}]}',
+      '---',
+      'apiVersion: v1',
+      'kind: Endpoints',
+      'metadata: {name: edge, namespace: n}',
+      'subsets: [{addresses: [{ip: 10.0.0.3}], ports: [{name: web, port: 9090}]}]',
+      '---',
+      '# Service "edge" has its Endpoints already',
+      'apiVersion: v1',
+      'kind: Endpoints',
+      'metadata: {name: edg, namespace: n}',
+      'subsets: [{addresses: [{ip: 10.0.0.4}], ports: [{name: web, port: 9090}]}]',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: selected, namespace: n}',
+      'spec: {selector: {app: s}, ports: [{name: web, port: 9090}]}',
+      '---',
+      '# the endpoints controller owns the Endpoints of a Service with a selector',
+      'apiVersion: v1',
+      'kind: Endpoints',
+      'metadata: {name: selectd, namespace: n}',
+      'subsets: [{addresses: [{ip: 10.0.0.5}], ports: [{name: web, port: 9090}]}]',
+      '---',
+      '# both would become "web"',
+      'apiVersion: v1',
+      'kind: Endpoints',
+      'metadata: {name: worker-a, namespace: n}',
+      'subsets: [{addresses: [{ip: 10.0.0.2}], ports: [{name: wbe, port: 9090}, {name: weeb, port: 9091}, {name: grpc, port: 10901}]}]',
+      '---',
+      'apiVersion: monitoring.coreos.com/v1',
+      'kind: ServiceMonitor',
+      'metadata: {name: w, namespace: n}',
+      'spec:',
+      '  selector: {matchLabels: {app: none}}',
+      '  endpoints:',
+      '    - port: web',
+      '      path: /federate',
+      '      honorLabels: &no false',
+      "      params: {'match[]': ['{job=\"x\"}']}",
+      '    - port: grpc',
+      '      path: /federate',
+      '      honorLabels: *no',
+      "      params: {'match[]': ['{job=\"y\"}']}",
+      '    - port: web',
+      '      path: /federate',
+      '      honorLabels: no # YAML 1.1 for false',
+      "      params: {'match[]': ['{job=\"z\"}']}",
+      '',
+    ].join('\n'),
+    'n.yaml',
+  );
+  const byRule = (rule: string) => result.findings.filter((finding) => finding.ruleId === rule);
+  const orphan = byRule('endpoints-name-match').find((finding) => finding.message.startsWith('Endpoints "worker-b"'));
+  assert.ok(orphan && orphan.message.endsWith('did you mean "worker-a"?'), orphan?.message);
+  assert.is(orphan!.fix, undefined);
+  for (const [name, service] of [['edg', 'edge'], ['selectd', 'selected']]) {
+    const finding = byRule('endpoints-name-match').find((entry) => entry.message.startsWith(`Endpoints "${name}"`));
+    assert.ok(finding && finding.message.endsWith(`did you mean "${service}"?`), finding?.message);
+    assert.is(finding!.fix, undefined, name);
+  }
+  const ports = byRule('endpoints-port-match').filter((finding) => /port "(wbe|weeb)"/.test(finding.message));
+  assert.is(ports.length, 2);
+  assert.ok(ports.every((finding) => finding.fix === undefined));
+  const honor = byRule('federate-honor-labels');
+  assert.is(honor.length, 3);
+  // The rule offers the edit each time; the anchored value is shared with the alias, so editing it would change both
+  // endpoints, and the alias cannot be edited without changing the anchor: only the third takes it.
+  const planned = planFixes(honor);
+  assert.equal(
+    honor.map((finding) => planned.get(finding)?.text),
+    [undefined, undefined, 'true'],
+  );
+});
+
+test('rename-key refuses to create a duplicate key; overlapping fixes: the first wins', async () => {
+  const text = 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: w, namespace: n}\nspec: {endpoints: [{port: web, path: /federate, params: {match: [a]}}]}\n';
+  const result = await lintText(text, 'w.yaml');
+  const finding = result.findings.find((entry) => entry.ruleId === 'federate-match-required')!;
+  assert.equal(finding.fix, {
+    kind: 'rename-key',
+    pointer: '/spec/endpoints/0/params/match',
+    to: 'match[]',
+    description: "rename param \"match\" to 'match[]'",
+    documentIndex: 0,
+  });
+  const clash: Finding = { ...finding, fix: { ...finding.fix!, kind: 'rename-key', to: 'port', pointer: '/spec/endpoints/0/path' } };
+  assert.is(planFixes([clash]).size, 0);
+  const second: Finding = { ...finding, fix: { ...finding.fix!, kind: 'rename-key', to: 'Match[]' } };
+  const [fixed] = fixFindings([finding, second]);
+  assert.is(fixed!.fixed.length, 1);
+  assert.ok(fixed!.text.includes("{'match[]': [a]}"), fixed!.text);
+});
+
+// ---- SARIF ----
+
+const schema = JSON.parse(readFileSync(join(ROOT, 'test/sarif/sarif-schema-2.1.0.json'), 'utf8'));
+const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+ajvFormats.default(ajv);
+const validate = ajv.compile(schema);
+
+/** Offset of a SARIF 1-based line/column in text. */
+function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let current = 1; current < line; current++) offset = text.indexOf('\n', offset) + 1;
+  return offset + column - 1;
+}
+
+test('SARIF results carry the fix --fix makes: valid against the 2.1.0 schema, regions that reproduce the fixed file', async () => {
+  let checked = 0;
+  for (const { fixture } of CASES) {
+    const result = await lintPaths([`test/fixtures/${fixture}`]);
+    const log: any = toSarif(result, { cwd: ROOT });
+    const valid: boolean = validate(log);
+    assert.ok(valid, `${fixture}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+    const withFixes = log.runs[0].results.filter((entry: any) => entry.fixes);
+    assert.is(withFixes.length, result.findings.filter((finding) => finding.fix).length, fixture);
+    const text = readFileSync(join(FIXTURES, fixture), 'utf8');
+    for (const entry of withFixes) {
+      const [fix] = entry.fixes;
+      assert.ok(fix.description.text.length > 0);
+      const [change] = fix.artifactChanges;
+      assert.equal(change.artifactLocation, entry.locations[0].physicalLocation.artifactLocation);
+      const [{ deletedRegion: region, insertedContent }] = change.replacements;
+      const start = offsetOf(text, region.startLine, region.startColumn);
+      const end = offsetOf(text, region.endLine, region.endColumn);
+      const applied = text.slice(0, start) + insertedContent.text + text.slice(end);
+      // The same single edit through the --fix path.
+      const finding = result.findings.find((candidate) => candidate.fix && candidate.message === entry.message.text)!;
+      assert.is(applied, fixFindings([finding])[0]!.text);
+      checked++;
+    }
+  }
+  assert.is(checked, CASES.reduce((sum, entry) => sum + entry.edits.length, 0));
+});
+
+test('SARIF fix regions: an insertion is an empty region at the start of the new line, a replacement covers the value', async () => {
+  const log: any = toSarif(await lintPaths(['test/fixtures/federate-honor-labels/bad']), { cwd: ROOT });
+  const fixes = log.runs[0].results.filter((entry: any) => entry.ruleId === 'federate-honor-labels').map((entry: any) => entry.fixes[0]);
+  assert.equal(fixes, [
+    {
+      description: { text: 'set honorLabels: true' },
+      artifactChanges: [
+        {
+          artifactLocation: { uri: 'test/fixtures/federate-honor-labels/bad/absent.yaml', uriBaseId: '%SRCROOT%' },
+          replacements: [{ deletedRegion: { startLine: 39, startColumn: 1, endLine: 39, endColumn: 1 }, insertedContent: { text: '      honorLabels: true\n' } }],
+        },
+      ],
+    },
+    {
+      description: { text: 'set honorLabels: true' },
+      artifactChanges: [
+        {
+          artifactLocation: { uri: 'test/fixtures/federate-honor-labels/bad/false.yaml', uriBaseId: '%SRCROOT%' },
+          replacements: [{ deletedRegion: { startLine: 38, startColumn: 20, endLine: 38, endColumn: 25 }, insertedContent: { text: 'true' } }],
+        },
+      ],
+    },
+  ]);
+});
+
+test.run();
