@@ -61980,6 +61980,11 @@ function isFederationEndpoint(endpoint) {
   const detection = federationDetection.get(endpoint.monitor);
   return isFederatePath(endpoint.spec[endpoint.pathField], detection?.paths) || (detection?.matchParams ?? true) && hasMatchParam(endpoint.spec);
 }
+function isConfiguredFederationPath(endpoint) {
+  const extra = federationDetection.get(endpoint.monitor)?.paths ?? [];
+  const path2 = endpoint.spec[endpoint.pathField];
+  return extra.length > 0 && typeof path2 === "string" && isFederatePath(path2, extra) && !isFederatePath(path2);
+}
 function isFederatePath(path2, extraPaths = []) {
   if (typeof path2 !== "string") return false;
   const segments = path2.split("/").filter((segment) => segment !== "");
@@ -63104,7 +63109,7 @@ function wrongPath(input2, _options, context) {
   const fix = setPath(endpoint.pointer, field, "/federate");
   if (path2 === void 0 || path2 === null || path2 === "")
     return [{ message: `${what} has 'match[]' params but no ${field}, so it scrapes /metrics and the selectors are ignored; set ${field}: /federate`, path: pathFor(context, field), fix }];
-  if (typeof path2 !== "string" || FEDERATE_PATH.test(path2) || NEAR_MISS.test(path2)) return [];
+  if (typeof path2 !== "string" || FEDERATE_PATH.test(path2) || NEAR_MISS.test(path2) || isConfiguredFederationPath(endpoint)) return [];
   return [{ message: `${what} has 'match[]' params but scrapes "${path2}", which ignores them; set ${field}: /federate`, path: pathFor(context, field), fix }];
 }
 function nearMiss(input2, _options, context) {
@@ -83459,12 +83464,13 @@ var CONTEXT_KINDS = /* @__PURE__ */ new Set([
 var LITERAL_KIND = /^kind["']?[ \t]*:[ \t]*(["']?)([A-Za-z][A-Za-z0-9]*)\1(?=[ \t\r]*(?:$|#|,|\}))/;
 var KIND_WORD = /\bkind\b/g;
 var LETTER_ESCAPE = /\\(?:[xuU]|\r?\n)/;
-var KEY_THAT_MATTERS = /(?:^|[\s{,])["']?(?:template|jobTemplate|patches\w*)["']?[ \t]*:|(?:^|[\s{,-])(?:\?(?:[ \t]|$)|\*[^\s,[\]{}]+[ \t]*:)/m;
+var KEY_THAT_MATTERS = /(?:^|[\s{[,])["']?(?:template|jobTemplate|patches\w*)["']?[ \t]*:/m;
+var HIDDEN_KEY = /(?:^|[\s{[,-])\?(?:\s+(?:[&!]\S*\s+)*["']?(?:template|jobTemplate|patches)|[ \t]*\r?$)|&[^\s,[\]{}]+\s+(?:!\S*\s+)?["']?(?:template|jobTemplate|patches)|![^\s,[\]{}]*\s+&[^\s,[\]{}]+\s+["']?(?:template|jobTemplate|patches)/m;
 var DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t]+(?:#.*)?)?\r?$/;
 var ROOT_KEY = /^([A-Za-z_][\w.\/-]*)[ \t]*:(?:[ \t]|\r?$)/;
 function mayMatterAsContext(source) {
   const { text: text2 } = source;
-  if (LETTER_ESCAPE.test(text2) || KEY_THAT_MATTERS.test(text2)) return true;
+  if (LETTER_ESCAPE.test(text2) || KEY_THAT_MATTERS.test(text2) || HIDDEN_KEY.test(text2)) return true;
   const kindLines = rootKindLines(text2) ?? [...text2.matchAll(KIND_WORD)].map((match2) => lineFrom(text2, match2.index));
   return kindLines.some((line) => {
     const literal3 = LITERAL_KIND.exec(line);

@@ -1,5 +1,5 @@
 import type { RulesetFunctionContext } from '@stoplight/spectral-core';
-import { describeEndpoint, hasMatchParam, scrapeEndpointsOf } from '../src/graph.js';
+import { describeEndpoint, hasMatchParam, isConfiguredFederationPath, scrapeEndpointsOf } from '../src/graph.js';
 import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
 import type { Fix } from '../src/types.js';
 import { SCRAPE_ENDPOINTS, pathFor, scrapeEndpointAt } from '../src/spectral-endpoints.js';
@@ -19,8 +19,9 @@ function wrongPath(input: unknown, _options: unknown, context: RulesetFunctionCo
   const fix = setPath(endpoint.pointer, field, '/federate');
   if (path === undefined || path === null || path === '')
     return [{ message: `${what} has 'match[]' params but no ${field}, so it scrapes /metrics and the selectors are ignored; set ${field}: /federate`, path: pathFor(context, field), fix }];
-  // A wrong type is the schema check's finding; the near-misses are the other check's.
-  if (typeof path !== 'string' || FEDERATE_PATH.test(path) || NEAR_MISS.test(path)) return [];
+  // A wrong type is the schema check's finding; the near-misses are the other check's; a path the config names
+  // as a federation path (a proxy route to a worker's /federate) is right by definition.
+  if (typeof path !== 'string' || FEDERATE_PATH.test(path) || NEAR_MISS.test(path) || isConfiguredFederationPath(endpoint)) return [];
   return [{ message: `${what} has 'match[]' params but scrapes "${path}", which ignores them; set ${field}: /federate`, path: pathFor(context, field), fix }];
 }
 

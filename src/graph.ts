@@ -236,6 +236,13 @@ export function isFederationEndpoint(endpoint: MonitorEndpoint): boolean {
  * `/federate`, and the near-misses a person means by it (`federate`, `/federate/`, `/prefix/federate`); also any of
  * `extraPaths` (config `federation.paths`), compared the same way, ignoring leading and trailing slashes.
  */
+/** Whether an endpoint's path is one the config names as a federation path (`federation.paths`). */
+export function isConfiguredFederationPath(endpoint: MonitorEndpoint): boolean {
+  const extra = federationDetection.get(endpoint.monitor)?.paths ?? [];
+  const path = endpoint.spec[endpoint.pathField];
+  return extra.length > 0 && typeof path === 'string' && isFederatePath(path, extra) && !isFederatePath(path);
+}
+
 export function isFederatePath(path: unknown, extraPaths: readonly string[] = []): boolean {
   if (typeof path !== 'string') return false;
   const segments = path.split('/').filter((segment) => segment !== '');

@@ -290,6 +290,25 @@ test('federation settings reach the Spectral rules as well as the graph rules (o
   assert.not.ok(plain.some((line) => line.startsWith('m.yaml:21 ')));
 });
 
+test('federate-path accepts a path that federation.paths names (a proxy route), and only then', async () => {
+  const monitor = [
+    'apiVersion: monitoring.coreos.com/v1',
+    'kind: ServiceMonitor',
+    'metadata: {name: proxied, namespace: mon}',
+    'spec:',
+    '  selector: {matchLabels: {app: proxy}}',
+    '  endpoints:',
+    '    - port: web',
+    '      path: /eu-worker',
+    "      params: {'match[]': ['{job=\"node\"}']}",
+    '',
+  ].join('\n');
+  const pathFindings = async (config: string) =>
+    summary(await lintIn(tree({ 'p.yaml': monitor, '.fedlint.yaml': config }))).filter((line) => line.includes('federate-path'));
+  assert.equal(await pathFindings('# defaults\n'), ['p.yaml:8 federate-path error']);
+  assert.equal(await pathFindings('federation: {paths: [/eu-worker]}\n'), []);
+});
+
 // --- flags win --------------------------------------------------------------------------------------------------
 
 test('flags win: --rule per id, --namespace, --cluster-label, --substitution-level; --ruleset adds', async () => {
