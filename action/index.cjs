@@ -83478,6 +83478,7 @@ function mayMatterAsContext(source) {
   });
 }
 function rootKindLines(text2) {
+  if (/\r(?!\n)/.test(text2)) return void 0;
   const kinds = [];
   let atDocumentStart = true;
   for (let start = 0; start < text2.length; ) {

@@ -170,6 +170,8 @@ export function mayMatterAsContext(source: SourceFile): boolean {
  * content after `---`), where every `kind` in the text counts.
  */
 function rootKindLines(text: string): string[] | undefined {
+  // Lines are split at \n; a lone \r, a line break to YAML 1.2, would hide lines from this scan.
+  if (/\r(?!\n)/.test(text)) return undefined;
   const kinds: string[] = [];
   let atDocumentStart = true;
   for (let start = 0; start < text.length; ) {

@@ -2,7 +2,7 @@
 // the repository for the other side of cross-resource checks and reports only findings in the given files.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'uvu';
@@ -58,9 +58,17 @@ const ORPHAN = [
   '1 problem (1 error, 0 warnings, 0 notes) in 1 file, 1 resource',
 ];
 
+const temporaryFolders: string[] = [];
+
 function temporaryFolder(): string {
-  return mkdtempSync(join(tmpdir(), 'fedlint-context-'));
+  const folder = mkdtempSync(join(tmpdir(), 'fedlint-context-'));
+  temporaryFolders.push(folder);
+  return folder;
 }
+
+test.after(() => {
+  for (const folder of temporaryFolders) rmSync(folder, { recursive: true, force: true });
+});
 
 function write(folder: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) {
@@ -356,6 +364,7 @@ test('the pre-check keeps every file that could hold one, whatever the spelling'
     'kind: Anything\nspec:\n  ?\n    template\n  : {spec: {containers: []}}\n',
     'kind: Kustomization\nx: &p !!str patches\n*p : [{path: monitor.yaml}]\n',
     'kind: ConfigMap\n---\nkind: Service\n',
+    'kind: ConfigMap\rkind: Service\r',
     '--- !!map\nkind: ConfigMap\nx: {kind: Service}\n',
     'kind: Namespace\r\n',
     'kind: Deployment\nspec:\n  template:\n    spec: {containers: []}\n',
