@@ -76839,6 +76839,7 @@ function applyBaseline(findings, baseline) {
 // src/config.ts
 var import_node_fs5 = require("node:fs");
 var import_node_path6 = require("node:path");
+var import_node_url5 = require("node:url");
 
 // node_modules/glob/dist/esm/index.min.js
 var import_node_url3 = require("node:url");
@@ -83288,7 +83289,7 @@ function configSchemaPath() {
   const candidates2 = ["../schemas/config.schema.json", "../../schemas/config.schema.json"].map((path2) => new URL(path2, fedlintBundleUrl));
   const found = candidates2.find((url) => (0, import_node_fs5.existsSync)(url));
   if (!found) throw new Error("schemas/config.schema.json not found next to src/");
-  return found.pathname;
+  return (0, import_node_url5.fileURLToPath)(found);
 }
 function readSchema() {
   return JSON.parse((0, import_node_fs5.readFileSync)(configSchemaPath(), "utf8"));

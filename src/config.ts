@@ -6,6 +6,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hasMagic } from 'glob';
 import { type Document, LineCounter, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import { isIgnored, relativePath } from './discover.js';
@@ -231,7 +232,8 @@ export function configSchemaPath(): string {
   const candidates = ['../schemas/config.schema.json', '../../schemas/config.schema.json'].map((path) => new URL(path, import.meta.url));
   const found = candidates.find((url) => existsSync(url));
   if (!found) throw new Error('schemas/config.schema.json not found next to src/');
-  return found.pathname;
+  // A file path, not the URL's percent-encoded pathname (a space in the install path, or Windows, would break it).
+  return fileURLToPath(found);
 }
 
 function readSchema(): JsonSchema {

@@ -3,7 +3,7 @@
 // needed), so the repository's own files never take part.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -480,6 +480,20 @@ test('the README example starts with the schema comment, is accepted by the sche
 test('the schema ships in the npm package, where the README example points', () => {
   const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.ok(packageJson.files.includes('schemas'), 'schemas/ is in the npm package, where the README example points');
+});
+
+test('a config is read when fedlint itself is installed under a path with a space', async () => {
+  const install = join(mkdtempSync(join(tmpdir(), 'fedlint install ')), 'fed lint');
+  for (const entry of ['dist', 'schemas', 'package.json']) cpSync(join(ROOT, entry), join(install, entry), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(install, 'node_modules'));
+  const repo = mkdtempSync(join(tmpdir(), 'fedlint-space-'));
+  writeFileSync(join(repo, '.fedlint.yaml'), 'rules: {federate-honor-labels: off}\n');
+  writeFileSync(join(repo, 'm.yaml'), readFileSync(join(ROOT, 'examples/seed-federation/main-cluster.yaml')));
+  const run = spawnSync(process.execPath, [join(install, 'dist', 'src', 'cli.js'), '--format', 'json'], { cwd: repo, encoding: 'utf8' });
+  assert.is(run.stderr, '');
+  assert.is(run.status, 1);
+  const rules = JSON.parse(run.stdout).findings.map((finding: { ruleId: string }) => finding.ruleId);
+  assert.ok(rules.length > 0 && !rules.includes('federate-honor-labels'), rules.join(','));
 });
 
 test.run();
