@@ -76617,27 +76617,7 @@ var inputRules = [
     help: 'A `# fedlint-disable-next-line rule-id -- reason` comment suppresses the findings of the named rules that start on the next line with content (blank and comment-only lines are skipped); `# fedlint-disable-file rule-id` those of the whole file; the annotation `fedlint.dev/ignore: "rule-id,rule-id"` those of its resource. This rule reports, at the rule id, each suppression that suppresses nothing (the mistake was fixed, or the comment is on the wrong line) and each that cannot work: an unknown rule id, `all` (name the rules, so that a rule added later still reports), or a misspelt directive. Remove the id, or move the comment just above the line the finding is on. It cannot be suppressed in source; `--rule unused-suppression=off` turns it off.'
   }
 ];
-var graphRules = [
-  schema_default,
-  endpoints_name_match_default,
-  endpoints_port_match_default,
-  endpoints_address_default,
-  selector_matches_service_default,
-  selector_matches_pods_default,
-  monitor_port_exists_default,
-  prometheus_selects_monitor_default,
-  service_selects_prometheus_default,
-  exposed_prometheus_default,
-  placeholder_value_default,
-  federate_match_syntax_default,
-  federate_match_broad_default,
-  federate_cluster_label_default,
-  scrape_timeout_default,
-  insecure_federation_default
-];
-var spectralRules = [externalname_ip_default, federate_path_default, federate_match_required_default, federate_honor_labels_default, federate_honor_timestamps_default];
-var allRules = [
-  ...inputRules,
+var catalog = [
   schema_default,
   endpoints_name_match_default,
   endpoints_port_match_default,
@@ -76659,7 +76639,10 @@ var allRules = [
   federate_cluster_label_default,
   scrape_timeout_default,
   insecure_federation_default
-].map(({ id, level, summary, help }) => ({ id, level, summary, help }));
+];
+var graphRules = catalog.filter((rule) => "check" in rule);
+var spectralRules = catalog.filter((rule) => "checks" in rule);
+var allRules = [...inputRules, ...catalog].map(({ id, level, summary, help }) => ({ id, level, summary, help }));
 
 // src/baseline.ts
 var import_node_fs3 = require("node:fs");

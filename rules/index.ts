@@ -59,32 +59,8 @@ export const inputRules: RuleMeta[] = [
   },
 ];
 
-/** Rules that read the graph, in TypeScript. */
-export const graphRules: Rule[] = [
-  schema,
-  endpointsNameMatch,
-  endpointsPortMatch,
-  endpointsAddress,
-  selectorMatchesService,
-  selectorMatchesPods,
-  monitorPortExists,
-  prometheusSelectsMonitor,
-  serviceSelectsPrometheus,
-  exposedPrometheus,
-  placeholderValue,
-  federateMatchSyntax,
-  federateMatchBroad,
-  federateClusterLabel,
-  scrapeTimeout,
-  insecureFederation,
-];
-
-/** Rules that are a JSONPath and a check on one resource: run by Spectral in one pass (src/spectral.ts). */
-export const spectralRules: SpectralRule[] = [externalnameIp, federatePath, federateMatchRequired, federateHonorLabels, federateHonorTimestamps];
-
-/** Every rule, in the order `fedlint rules`, the docs and SARIF list them: input, then by what they check. */
-export const allRules: RuleMeta[] = [
-  ...inputRules,
+/** Every checking rule, in the order `fedlint rules`, the docs and SARIF list them: by what they check. */
+const catalog: (Rule | SpectralRule)[] = [
   schema,
   endpointsNameMatch,
   endpointsPortMatch,
@@ -106,4 +82,13 @@ export const allRules: RuleMeta[] = [
   federateClusterLabel,
   scrapeTimeout,
   insecureFederation,
-].map(({ id, level, summary, help }) => ({ id, level, summary, help }));
+];
+
+/** Rules that read the graph, in TypeScript. */
+export const graphRules: Rule[] = catalog.filter((rule): rule is Rule => 'check' in rule);
+
+/** Rules that are a JSONPath and a check on one resource: run by Spectral in one pass (src/spectral.ts). */
+export const spectralRules: SpectralRule[] = catalog.filter((rule): rule is SpectralRule => 'checks' in rule);
+
+/** Every rule's metadata: the input rules first, then the catalog. */
+export const allRules: RuleMeta[] = [...inputRules, ...catalog].map(({ id, level, summary, help }) => ({ id, level, summary, help }));
