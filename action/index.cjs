@@ -136,7 +136,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit3(node, visitor) {
+    function visit4(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -145,9 +145,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit3.BREAK = BREAK;
-    visit3.SKIP = SKIP;
-    visit3.REMOVE = REMOVE;
+    visit4.BREAK = BREAK;
+    visit4.SKIP = SKIP;
+    visit4.REMOVE = REMOVE;
     function visit_(key, node, visitor, path2) {
       const ctrl = callVisitor(key, node, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -281,7 +281,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt2} parent`);
       }
     }
-    exports2.visit = visit3;
+    exports2.visit = visit4;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -291,7 +291,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -435,7 +435,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags2 = {};
-          visit3.visit(doc.contents, (_key, node) => {
+          visit4.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags2[node.tag] = true;
           });
@@ -462,7 +462,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -473,7 +473,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit3.visit(root, {
+      visit4.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -653,11 +653,11 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     var identity = require_identity();
-    var Node2 = require_Node();
+    var Node = require_Node();
     var toJS = require_toJS();
-    var Alias = class extends Node2.NodeBase {
+    var Alias = class extends Node.NodeBase {
       constructor(source) {
         super(identity.ALIAS);
         this.source = source;
@@ -679,7 +679,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit3.visit(doc, {
+          visit4.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -771,10 +771,10 @@ var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var Node2 = require_Node();
+    var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node2.NodeBase {
+    var Scalar = class extends Node.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
-    var Node2 = require_Node();
+    var Node = require_Node();
     function collectionFromPath(schema, path2, value) {
       let v2 = value;
       for (let i = path2.length - 1; i >= 0; --i) {
@@ -901,7 +901,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path2) => path2 == null || typeof path2 === "object" && !!path2[Symbol.iterator]().next().done;
-    var Collection = class extends Node2.NodeBase {
+    var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -3446,7 +3446,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -3736,7 +3736,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports2.Document = Document2;
+    exports2.Document = Document;
   }
 });
 
@@ -5101,13 +5101,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
-    var Document2 = require_Document();
+    var Document = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -5146,7 +5146,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -5335,7 +5335,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -5601,15 +5601,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit3(cst, visitor) {
+    function visit4(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit3.BREAK = BREAK;
-    visit3.SKIP = SKIP;
-    visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path2) => {
+    visit4.BREAK = BREAK;
+    visit4.SKIP = SKIP;
+    visit4.REMOVE = REMOVE;
+    visit4.itemAtPath = (cst, path2) => {
       let item = cst;
       for (const [field, index2] of path2) {
         const tok = item?.[field];
@@ -5620,8 +5620,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path2) => {
-      const parent = visit3.itemAtPath(cst, path2.slice(0, -1));
+    visit4.parentCollection = (cst, path2) => {
+      const parent = visit4.itemAtPath(cst, path2.slice(0, -1));
       const field = path2[path2.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5652,7 +5652,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
     }
-    exports2.visit = visit3;
+    exports2.visit = visit4;
   }
 });
 
@@ -6351,7 +6351,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -6374,7 +6374,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports2.LineCounter = LineCounter3;
+    exports2.LineCounter = LineCounter2;
   }
 });
 
@@ -7257,7 +7257,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors();
     var log2 = require_log();
     var identity = require_identity();
@@ -7340,7 +7340,7 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document2.Document(value, _replacer, options).toString(options);
+      return new Document.Document(value, _replacer, options).toString(options);
     }
     exports2.parse = parse5;
     exports2.parseAllDocuments = parseAllDocuments3;
@@ -7354,7 +7354,7 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var Schema = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
@@ -7368,9 +7368,9 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser2 = require_parser();
     var publicApi = require_public_api();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     exports2.Composer = composer.Composer;
-    exports2.Document = Document2.Document;
+    exports2.Document = Document.Document;
     exports2.Schema = Schema.Schema;
     exports2.YAMLError = errors.YAMLError;
     exports2.YAMLParseError = errors.YAMLParseError;
@@ -7396,8 +7396,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit3.visit;
-    exports2.visitAsync = visit3.visitAsync;
+    exports2.visit = visit4.visit;
+    exports2.visitAsync = visit4.visitAsync;
   }
 });
 
@@ -14524,7 +14524,7 @@ function getLocation(text2, position2) {
     previousNode = previousNodeInst;
   }
   try {
-    visit(text2, {
+    visit2(text2, {
       onObjectBegin: function(offset, length) {
         if (position2 <= offset) {
           throw earlyReturnException;
@@ -14661,7 +14661,7 @@ function parse(text2, errors, options) {
       errors.push({ error, offset, length });
     }
   };
-  visit(text2, visitor, options);
+  visit2(text2, visitor, options);
   return currentParent[0];
 }
 function parseTree(text2, errors, options) {
@@ -14721,7 +14721,7 @@ function parseTree(text2, errors, options) {
       errors.push({ error, offset, length });
     }
   };
-  visit(text2, visitor, options);
+  visit2(text2, visitor, options);
   var result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -14824,7 +14824,7 @@ function findNodeAtOffset(node, offset, includeRightBound) {
   }
   return void 0;
 }
-function visit(text2, visitor, options) {
+function visit2(text2, visitor, options) {
   if (options === void 0) {
     options = ParseOptions.DEFAULT;
   }
@@ -15323,7 +15323,7 @@ __export(main_exports, {
   parseTree: () => parseTree2,
   printParseErrorCode: () => printParseErrorCode,
   stripComments: () => stripComments2,
-  visit: () => visit2
+  visit: () => visit3
 });
 function printParseErrorCode(code) {
   switch (code) {
@@ -15374,7 +15374,7 @@ function applyEdits2(text2, edits) {
   }
   return text2;
 }
-var createScanner2, getLocation2, parse2, parseTree2, findNodeAtLocation2, findNodeAtOffset2, getNodePath2, getNodeValue2, visit2, stripComments2;
+var createScanner2, getLocation2, parse2, parseTree2, findNodeAtLocation2, findNodeAtOffset2, getNodePath2, getNodeValue2, visit3, stripComments2;
 var init_main = __esm({
   "node_modules/jsonc-parser/lib/esm/main.js"() {
     "use strict";
@@ -15390,7 +15390,7 @@ var init_main = __esm({
     findNodeAtOffset2 = findNodeAtOffset;
     getNodePath2 = getNodePath;
     getNodeValue2 = getNodeValue;
-    visit2 = visit;
+    visit3 = visit2;
     stripComments2 = stripComments;
   }
 });
@@ -22394,7 +22394,7 @@ var require_url_state_machine = __commonJS({
       return true;
     };
     var fileOtherwiseCodePoints = /* @__PURE__ */ new Set([47, 92, 63, 35]);
-    URLStateMachine.prototype["parse file"] = function parseFile2(c) {
+    URLStateMachine.prototype["parse file"] = function parseFile(c) {
       this.url.scheme = "file";
       if (c === 47 || c === 92) {
         if (c === 92) {
@@ -31399,7 +31399,7 @@ var require_document = __commonJS({
       return source.length > 0 && !(0, spectral_runtime_1.startsWithProtocol)(source) ? (0, path_1.normalize)(source) : source;
     }
     exports2.normalizeSource = normalizeSource;
-    var Document2 = class {
+    var Document = class {
       constructor(input2, parser2, source) {
         this.input = input2;
         this.parser = parser2;
@@ -31430,7 +31430,7 @@ var require_document = __commonJS({
         return this.parserResult.data;
       }
     };
-    exports2.Document = Document2;
+    exports2.Document = Document;
     var ParsedDocument = class {
       constructor(parserResult) {
         this.parserResult = parserResult;
@@ -44695,7 +44695,7 @@ var require_codegen = __commonJS({
       AND: new code_1._Code("&&"),
       ADD: new code_1._Code("+")
     };
-    var Node2 = class {
+    var Node = class {
       optimizeNodes() {
         return this;
       }
@@ -44703,7 +44703,7 @@ var require_codegen = __commonJS({
         return this;
       }
     };
-    var Def = class extends Node2 {
+    var Def = class extends Node {
       constructor(varKind, name2, rhs) {
         super();
         this.varKind = varKind;
@@ -44726,7 +44726,7 @@ var require_codegen = __commonJS({
         return this.rhs instanceof code_1._CodeOrName ? this.rhs.names : {};
       }
     };
-    var Assign = class extends Node2 {
+    var Assign = class extends Node {
       constructor(lhs, rhs, sideEffects) {
         super();
         this.lhs = lhs;
@@ -44756,7 +44756,7 @@ var require_codegen = __commonJS({
         return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
       }
     };
-    var Label = class extends Node2 {
+    var Label = class extends Node {
       constructor(label) {
         super();
         this.label = label;
@@ -44766,7 +44766,7 @@ var require_codegen = __commonJS({
         return `${this.label}:` + _n;
       }
     };
-    var Break = class extends Node2 {
+    var Break = class extends Node {
       constructor(label) {
         super();
         this.label = label;
@@ -44777,7 +44777,7 @@ var require_codegen = __commonJS({
         return `break${label};` + _n;
       }
     };
-    var Throw = class extends Node2 {
+    var Throw = class extends Node {
       constructor(error) {
         super();
         this.error = error;
@@ -44789,7 +44789,7 @@ var require_codegen = __commonJS({
         return this.error.names;
       }
     };
-    var AnyCode = class extends Node2 {
+    var AnyCode = class extends Node {
       constructor(code) {
         super();
         this.code = code;
@@ -44808,7 +44808,7 @@ var require_codegen = __commonJS({
         return this.code instanceof code_1._CodeOrName ? this.code.names : {};
       }
     };
-    var ParentNode = class extends Node2 {
+    var ParentNode = class extends Node {
       constructor(nodes = []) {
         super();
         this.nodes = nodes;
@@ -61513,7 +61513,7 @@ var require_dist15 = __commonJS({
 // src/action.ts
 var import_node_child_process2 = require("node:child_process");
 var import_node_crypto2 = require("node:crypto");
-var import_node_fs9 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 var import_node_module2 = __toESM(require("node:module"), 1);
 var import_node_path11 = require("node:path");
 var import_node_util2 = require("node:util");
@@ -61530,7 +61530,9 @@ var import_node_path10 = require("node:path");
 // src/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 var MAX_ALIAS_COUNT = 1e3;
+var STACK_EXHAUSTED = /call stack/i;
 var KUSTOMIZATION_FILE = /(?:^|\/)kustomization\.ya?ml$/;
+var YAML_OPTIONS = { version: "1.1", prettyErrors: false };
 function makeSourceFile(path2, displayPath2, rawText) {
   const text2 = rawText.charCodeAt(0) === 65279 ? rawText.slice(1) : rawText;
   const lineStarts = [0];
@@ -61572,53 +61574,91 @@ function fileFinding(file, ruleId, message2, start = 0, end = 0) {
     related: []
   };
 }
-function parseFile(file, defaultNamespace) {
-  const resources = [];
-  const findings = [];
-  const lineCounter = new import_yaml.LineCounter();
-  const documents = (0, import_yaml.parseAllDocuments)(file.text, { lineCounter, version: "1.1", prettyErrors: false });
-  const list2 = Array.isArray(documents) ? documents : [];
-  list2.forEach((document2, documentIndex) => {
+function parseText(text2, displayPath2, options = {}) {
+  const objects = [];
+  const problems = [];
+  let stackExhausted = false;
+  const parsed = (0, import_yaml.parseAllDocuments)(text2, YAML_OPTIONS);
+  const documents = Array.isArray(parsed) ? parsed : [];
+  let previousEnd = 0;
+  documents.forEach((document2, documentIndex) => {
+    const source = [previousEnd, document2.range[2]];
+    previousEnd = document2.range[2];
     if (document2.errors.length > 0) {
       for (const error of document2.errors) {
-        const reason = /call stack/i.test(error.message) ? "nesting too deep to parse" : oneLine(error.message);
-        findings.push(
-          fileFinding(file, "yaml-syntax", `YAML syntax error: ${reason}; this document is not linted until it parses`, error.pos[0], error.pos[1])
-        );
+        stackExhausted ||= STACK_EXHAUSTED.test(error.message);
+        problems.push({ message: `YAML syntax error: ${reasonOf(error.message)}; this document is not linted until it parses`, start: error.pos[0], end: error.pos[1] });
       }
       return;
     }
     let body;
     try {
-      body = document2.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      body = plainBody(text2, document2, options.readKinds);
     } catch (error) {
       const [start, end] = document2.range;
-      findings.push(
-        fileFinding(
-          file,
-          "yaml-syntax",
-          `YAML document expands too many aliases (${oneLine(String(error.message))}); expand the anchors by hand or split the document`,
-          start,
-          Math.min(end, start + 1)
-        )
-      );
-      return;
-    }
-    if (!isObject(body)) return;
-    if (body.kind === void 0 && KUSTOMIZATION_FILE.test(file.displayPath)) body = { ...body, kind: "Kustomization" };
-    if (!isObject(body) || typeof body.kind !== "string") return;
-    if (body.kind === "List" && Array.isArray(body.items)) {
-      body.items.forEach((item, itemIndex) => {
-        if (isObject(item) && typeof item.kind === "string")
-          resources.push(makeResource(file, document2, documentIndex, `/items/${itemIndex}`, item, defaultNamespace));
+      const message2 = String(error.message);
+      stackExhausted ||= STACK_EXHAUSTED.test(message2);
+      problems.push({
+        message: STACK_EXHAUSTED.test(message2) ? `YAML syntax error: ${reasonOf(message2)}; this document is not linted until it parses` : `YAML document expands too many aliases (${oneLine(message2)}); expand the anchors by hand or split the document`,
+        start,
+        end: Math.min(end, start + 1)
       });
       return;
     }
-    resources.push(makeResource(file, document2, documentIndex, "", body, defaultNamespace));
+    if (!isObject(body)) return;
+    if (body.kind === void 0 && KUSTOMIZATION_FILE.test(displayPath2)) body = { ...body, kind: "Kustomization" };
+    if (!isObject(body) || typeof body.kind !== "string") return;
+    if (body.kind === "List" && Array.isArray(body.items)) {
+      body.items.forEach((item, itemIndex) => {
+        if (isObject(item) && typeof item.kind === "string") objects.push({ documentIndex, basePointer: `/items/${itemIndex}`, body: item, source });
+      });
+      return;
+    }
+    objects.push({ documentIndex, basePointer: "", body, source });
   });
-  return { resources, findings };
+  return stackExhausted ? { objects, problems, stackExhausted } : { objects, problems };
 }
-function makeResource(file, document2, documentIndex, basePointer, body, defaultNamespace) {
+function plainBody(text2, document2, readKinds) {
+  const whole = () => document2.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  if (!readKinds || !isSkimmed(document2, readKinds)) return whole();
+  if (text2.slice(document2.range[0], document2.range[2]).includes("*") && hasAlias(document2)) whole();
+  const kind = document2.get("kind");
+  const metadata = document2.get("metadata", true);
+  return {
+    apiVersion: document2.get("apiVersion"),
+    kind,
+    metadata: (0, import_yaml.isMap)(metadata) ? metadata.toJS(document2, { maxAliasCount: MAX_ALIAS_COUNT }) : void 0
+  };
+}
+function hasAlias(document2) {
+  let found = false;
+  (0, import_yaml.visit)(document2, {
+    Alias() {
+      found = true;
+      return import_yaml.visit.BREAK;
+    }
+  });
+  return found;
+}
+function isSkimmed(document2, readKinds) {
+  if (!(0, import_yaml.isMap)(document2.contents)) return false;
+  const kind = document2.get("kind");
+  if (typeof kind !== "string" || readKinds.has(kind) || kind === "Kustomization" || kind === "List") return false;
+  if (hasMergeKey(document2.contents)) return false;
+  const spec2 = document2.get("spec", true);
+  return spec2 === void 0 || (0, import_yaml.isMap)(spec2) && !spec2.has("template") && !spec2.has("jobTemplate") && !hasMergeKey(spec2);
+}
+function hasMergeKey(map) {
+  return map.items.some(({ key }) => (0, import_yaml.isScalar)(key) && (typeof key.value === "symbol" || key.value === "<<"));
+}
+function resourcesOf(file, parsed, defaultNamespace) {
+  return {
+    resources: parsed.objects.map((object) => makeResource(file, object, defaultNamespace)),
+    findings: parsed.problems.map((problem) => fileFinding(file, "yaml-syntax", problem.message, problem.start, problem.end))
+  };
+}
+function makeResource(file, object, defaultNamespace) {
+  const { body, basePointer, documentIndex, source } = object;
   const apiVersion = typeof body.apiVersion === "string" ? body.apiVersion : "";
   const slash = apiVersion.indexOf("/");
   const metadata = isObject(body.metadata) ? body.metadata : {};
@@ -61633,10 +61673,26 @@ function makeResource(file, document2, documentIndex, basePointer, body, default
     name: typeof metadata.name === "string" ? metadata.name : "",
     namespace,
     body,
-    locate: (pointer, at2) => locateInDocument(file, document2, basePointer + pointer, at2)
+    locate: (pointer, at2) => {
+      const document2 = documentAt(file, source);
+      return document2 ? locateInDocument(file, document2, basePointer + pointer, at2, source[0]) : regionOf(file, source[0], source[0] + 1);
+    }
   };
 }
-function locateInDocument(file, document2, pointer, at2) {
+var reparsed = /* @__PURE__ */ new WeakMap();
+function documentAt(file, [start, end]) {
+  let documents = reparsed.get(file);
+  if (!documents) reparsed.set(file, documents = /* @__PURE__ */ new Map());
+  let document2 = documents.get(start);
+  if (document2 === void 0) {
+    const parsed = (0, import_yaml.parseAllDocuments)(file.text.slice(start, end), YAML_OPTIONS);
+    document2 = Array.isArray(parsed) && parsed.length > 0 ? parsed[parsed.length - 1] : null;
+    documents.set(start, document2);
+  }
+  return document2;
+}
+function locateInDocument(file, document2, pointer, at2, base = 0) {
+  const region = (start, end) => regionOf(file, base + start, base + end);
   let node = document2.contents;
   let viaKey = null;
   let complete = true;
@@ -61649,21 +61705,21 @@ function locateInDocument(file, document2, pointer, at2) {
     node = next.node;
     viaKey = next.key;
   }
-  if (at2 === "key" && complete && viaKey?.range) return rangeRegion(file, viaKey.range);
+  if (at2 === "key" && complete && viaKey?.range) return region(viaKey.range[0], viaKey.range[1]);
   const emptyValue = (0, import_yaml.isScalar)(node) && node.value === null && node.range && node.range[0] === node.range[1];
-  if (((0, import_yaml.isAlias)(node) || (0, import_yaml.isScalar)(node)) && !(emptyValue && viaKey?.range)) return rangeRegion(file, node.range);
-  if (viaKey && viaKey.range) return rangeRegion(file, viaKey.range);
+  if (((0, import_yaml.isAlias)(node) || (0, import_yaml.isScalar)(node)) && node.range && !(emptyValue && viaKey?.range)) return region(node.range[0], node.range[1]);
+  if (viaKey && viaKey.range) return region(viaKey.range[0], viaKey.range[1]);
   if ((0, import_yaml.isMap)(node) && node.items.length > 0) {
     const first = node.items[0];
     const key = first.key;
     const value = first.value;
     if (key?.range) {
       const end = (0, import_yaml.isScalar)(value) && value.range ? value.range[1] : key.range[1];
-      return regionOf(file, key.range[0], end);
+      return region(key.range[0], end);
     }
   }
   const range2 = node?.range;
-  return range2 ? regionOf(file, range2[0], Math.min(range2[1], range2[0] + 1)) : regionOf(file, 0, 1);
+  return range2 ? region(range2[0], Math.min(range2[1], range2[0] + 1)) : region(0, 1);
 }
 function child(document2, parent, segment) {
   const container = (0, import_yaml.isAlias)(parent) ? parent.resolve(document2) : parent;
@@ -61683,15 +61739,15 @@ function child(document2, parent, segment) {
   }
   return null;
 }
-function rangeRegion(file, range2) {
-  return range2 ? regionOf(file, range2[0], range2[1]) : regionOf(file, 0, 1);
-}
 function parsePointer(pointer) {
   if (pointer === "") return [];
   return pointer.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function pointerSegment(key) {
   return String(key).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function reasonOf(message2) {
+  return STACK_EXHAUSTED.test(message2) ? "nesting too deep to parse" : oneLine(message2);
 }
 function oneLine(text2) {
   return text2.split("\n")[0].trim().replace(/[.:]$/, "");
@@ -62284,7 +62340,7 @@ function leftOut(findings) {
 }
 
 // src/fix.ts
-var YAML_OPTIONS = { version: "1.1", prettyErrors: false };
+var YAML_OPTIONS2 = { version: "1.1", prettyErrors: false };
 var MAX_ALIAS_COUNT2 = 1e3;
 function planFixes(findings) {
   const planned = /* @__PURE__ */ new Map();
@@ -62326,7 +62382,7 @@ function singleClosestName(wanted, candidates2, closest2) {
   return closest2;
 }
 function parseDocuments(text2) {
-  const documents = (0, import_yaml2.parseAllDocuments)(text2, YAML_OPTIONS);
+  const documents = (0, import_yaml2.parseAllDocuments)(text2, YAML_OPTIONS2);
   return Array.isArray(documents) ? documents : [];
 }
 function locateEntry(document2, pointer) {
@@ -74888,8 +74944,8 @@ function findPlaceholders(value, role = "other", options = {}) {
     if (found.some((other) => start < other.end && other.start < end)) return;
     found.push({ kind, text: value.slice(start, end), start, end });
   };
-  const each = (pattern, visit3) => {
-    for (const match2 of value.matchAll(pattern)) visit3(match2);
+  const each = (pattern, visit4) => {
+    for (const match2 of value.matchAll(pattern)) visit4(match2);
   };
   each(TEMPLATE, (m) => add("template", m.index, m.index + m[0].length));
   each(ANGLE, (m) => add("angle", m.index, m.index + m[0].length));
@@ -74943,19 +74999,19 @@ function scanValues(resource, clusterLabel) {
   const kind = knownKind(resource);
   if (!kind) return [];
   const result = [];
-  const visit3 = (node, segments, parent) => {
+  const visit4 = (node, segments, parent) => {
     const pointer = segments.map((segment) => `/${pointerSegment(segment)}`).join("");
     if (SKIPPED.has(pointer)) return;
     if (typeof node === "string") {
       const role = roleOf(kind, segments, resource.body, clusterLabel);
       result.push({ pointer, value: node, role, options: relabelOptions(segments, parent) });
     } else if (Array.isArray(node)) {
-      node.forEach((item, index2) => visit3(item, [...segments, String(index2)], node));
+      node.forEach((item, index2) => visit4(item, [...segments, String(index2)], node));
     } else if (isObject(node)) {
-      for (const [key, item] of Object.entries(node)) visit3(item, [...segments, key], node);
+      for (const [key, item] of Object.entries(node)) visit4(item, [...segments, key], node);
     }
   };
-  visit3(resource.body, [], null);
+  visit4(resource.body, [], null);
   return result;
 }
 function roleOf(kind, segments, body, clusterLabel) {
@@ -83373,6 +83429,26 @@ var import_node_child_process = require("node:child_process");
 var import_node_fs6 = require("node:fs");
 var import_node_path7 = require("node:path");
 var import_node_util = require("node:util");
+
+// src/read-kinds.ts
+var READ_KINDS = /* @__PURE__ */ new Set([
+  "Service",
+  "Endpoints",
+  "EndpointSlice",
+  "ServiceMonitor",
+  "PodMonitor",
+  "Probe",
+  "ScrapeConfig",
+  "Prometheus",
+  "PrometheusAgent",
+  "MonitoringStack",
+  "Alertmanager",
+  "ThanosRuler",
+  "Namespace",
+  "Pod"
+]);
+
+// src/context.ts
 var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
 var GIT_MAX_BUFFER = 256 * 1024 * 1024;
 async function contextFiles(request) {
@@ -83429,22 +83505,6 @@ function realPath(path2) {
     return void 0;
   }
 }
-var CONTEXT_KINDS = /* @__PURE__ */ new Set([
-  "Service",
-  "Endpoints",
-  "EndpointSlice",
-  "ServiceMonitor",
-  "PodMonitor",
-  "Probe",
-  "ScrapeConfig",
-  "Prometheus",
-  "PrometheusAgent",
-  "MonitoringStack",
-  "Alertmanager",
-  "ThanosRuler",
-  "Namespace",
-  "Pod"
-]);
 var LITERAL_KIND = /^kind["']?[ \t]*:[ \t]*(["']?)([A-Za-z][A-Za-z0-9]*)\1(?=[ \t\r]*(?:$|#|,|\}))/;
 var KIND_WORD = /\bkind\b/g;
 var LETTER_ESCAPE = /\\(?:[xuU]|\r?\n)/;
@@ -83458,7 +83518,7 @@ function mayMatterAsContext(source) {
   const kindLines = rootKindLines(text2) ?? [...text2.matchAll(KIND_WORD)].map((match2) => lineFrom(text2, match2.index));
   return kindLines.some((line) => {
     const literal3 = LITERAL_KIND.exec(line);
-    return !literal3 || CONTEXT_KINDS.has(literal3[2]) || literal3[2] === "List";
+    return !literal3 || READ_KINDS.has(literal3[2]) || literal3[2] === "List";
   });
 }
 function rootKindLines(text2) {
@@ -83683,9 +83743,115 @@ function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// src/parse-pool.ts
+var import_node_fs7 = require("node:fs");
+var import_node_os = require("node:os");
+var import_node_worker_threads = require("node:worker_threads");
+var MIN_BYTES_FOR_WORKERS = 2e6;
+var BATCH_BYTES = 2e5;
+var WORKER_STACK_MB = 0.5;
+var BATCHES_IN_FLIGHT = 2;
+async function parseSources(sources, options) {
+  const parseOptions = options.readKinds ? { readKinds: options.readKinds } : {};
+  const threads = threadCount(sources, options.workers);
+  const script = threads > 1 ? workerScript() : void 0;
+  const parsed = script ? await parseOnWorkers(sources, threads, script, parseOptions) : sources.map((source) => parseText(source.text, source.displayPath, parseOptions));
+  const resources = [];
+  const findings = [];
+  sources.forEach((source, index2) => {
+    const result = resourcesOf(source, parsed[index2], options.defaultNamespace);
+    for (const resource of result.resources) resources.push(resource);
+    for (const finding of result.findings) findings.push(finding);
+  });
+  return { resources, findings };
+}
+function threadCount(sources, requested) {
+  if (requested !== void 0) return Math.max(0, Math.floor(requested));
+  let bytes = 0;
+  for (const source of sources) bytes += source.text.length;
+  if (bytes < MIN_BYTES_FOR_WORKERS) return 0;
+  return Math.min((0, import_node_os.availableParallelism)(), Math.ceil(bytes / MIN_BYTES_FOR_WORKERS), 8);
+}
+function workerScript() {
+  return ["./parse-worker.js", "./parse-worker.ts"].map((name2) => new URL(name2, fedlintBundleUrl)).find((url) => url.protocol === "file:" && (0, import_node_fs7.existsSync)(url));
+}
+function parseOnWorkers(sources, threads, script, options) {
+  const batches = batchesOf(sources);
+  if (batches.length === 0) return Promise.resolve([]);
+  const results = new Array(sources.length);
+  const parseHere = (batch) => {
+    for (const index2 of batch) results[index2] = parseText(sources[index2].text, sources[index2].displayPath, options);
+  };
+  const setup = options.readKinds ? { readKinds: [...options.readKinds] } : {};
+  let next = 0;
+  let pending = batches.length;
+  let live = 0;
+  return new Promise((resolve9) => {
+    const done = () => {
+      if (--pending === 0) resolve9(results);
+    };
+    const start = () => {
+      const worker = new import_node_worker_threads.Worker(script, { workerData: setup, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
+      live++;
+      const inFlight = /* @__PURE__ */ new Set();
+      const feed = () => {
+        while (inFlight.size < BATCHES_IN_FLIGHT && next < batches.length) {
+          const batch = next++;
+          inFlight.add(batch);
+          worker.postMessage({
+            batch,
+            files: batches[batch].map((index2) => ({ text: sources[index2].text, displayPath: sources[index2].displayPath }))
+          });
+        }
+        if (inFlight.size === 0) void worker.terminate();
+      };
+      worker.on("message", ({ batch, parsed }) => {
+        inFlight.delete(batch);
+        if (parsed) batches[batch].forEach((index2, position2) => results[index2] = parsed[position2]);
+        else parseHere(batches[batch]);
+        feed();
+        done();
+      });
+      let gone = false;
+      const abandon = () => {
+        if (gone) return;
+        gone = true;
+        live--;
+        const left = [...inFlight];
+        inFlight.clear();
+        if (live === 0) while (next < batches.length) left.push(next++);
+        for (const batch of left) {
+          parseHere(batches[batch]);
+          done();
+        }
+      };
+      worker.on("error", abandon);
+      worker.on("exit", abandon);
+      feed();
+    };
+    for (let thread = 0; thread < Math.min(threads, batches.length); thread++) start();
+  });
+}
+function batchesOf(sources) {
+  const batches = [];
+  let current = [];
+  let bytes = 0;
+  sources.forEach((source, index2) => {
+    current.push(index2);
+    bytes += source.text.length;
+    if (bytes >= BATCH_BYTES) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+  });
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
 // src/read.ts
 var import_node_buffer = require("node:buffer");
-var import_node_fs7 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 var import_node_path8 = require("node:path");
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 var BINARY_PROBE = 8e3;
@@ -83704,12 +83870,12 @@ function readSources(files, unreadable, cwd, stdin, maxFileSize = DEFAULT_MAX_FI
     const shown = relativePath(cwd, path2);
     let bytes;
     try {
-      const size = (0, import_node_fs7.statSync)(path2).size;
+      const size = (0, import_node_fs8.statSync)(path2).size;
       if (size > maxFileSize) {
         unreadableFinding(path2, `${megabytes(size)} is over the ${megabytes(maxFileSize)} limit, so it was not read (raise it with --max-file-size)`);
         continue;
       }
-      bytes = (0, import_node_fs7.readFileSync)(path2);
+      bytes = (0, import_node_fs8.readFileSync)(path2);
     } catch (error) {
       unreadableFinding(path2, describeError(error));
       continue;
@@ -83734,7 +83900,7 @@ function megabytes(bytes) {
 }
 
 // src/rulesets.ts
-var import_node_fs8 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 var import_node_path9 = require("node:path");
 var import_yaml4 = __toESM(require_dist(), 1);
 var SEVERITIES = { error: "error", warn: "warning", warning: "warning", info: "note", hint: "note", "0": "error", "1": "warning", "2": "note", "3": "note" };
@@ -83750,7 +83916,7 @@ async function loadRulesets(files, cwd, reservedIds) {
     };
     let document2;
     try {
-      document2 = (0, import_yaml4.parse)((0, import_node_fs8.readFileSync)((0, import_node_path9.resolve)(cwd, file), "utf8"));
+      document2 = (0, import_yaml4.parse)((0, import_node_fs9.readFileSync)((0, import_node_path9.resolve)(cwd, file), "utf8"));
     } catch (error) {
       throw new UsageError(`cannot read ruleset ${file}: ${String(error.message).split("\n")[0]}`);
     }
@@ -84153,13 +84319,14 @@ async function lintWith(sources, options, readFindings, levels, userRules, conte
     substitutionLevel: options.substitutionLevel ?? "note",
     federation
   };
-  const resources = [];
-  const findings = [...readFindings];
-  for (const source of context.length === 0 ? sources : [...sources, ...context]) {
-    const parsed = parseFile(source, settings.defaultNamespace);
-    resources.push(...parsed.resources);
-    findings.push(...parsed.findings);
-  }
+  const skim = !userRules.some((rule) => levels[rule.id] !== "off");
+  const parsed = await parseSources(context.length === 0 ? sources : [...sources, ...context], {
+    defaultNamespace: settings.defaultNamespace,
+    ...skim ? { readKinds: READ_KINDS } : {},
+    ...options.workers !== void 0 ? { workers: options.workers } : {}
+  });
+  const resources = parsed.resources;
+  const findings = [...readFindings, ...parsed.findings];
   useFederationDetection(resources, federation);
   const patches = patchFiles(resources);
   const graph = new Graph(patches.size === 0 ? resources : resources.filter((resource) => !patches.has((0, import_node_path10.resolve)(resource.file.path))));
@@ -84375,8 +84542,8 @@ async function run2(env) {
   log(formatStylish(result, { color: false }), "fedlint report");
   const sarifPath = (0, import_node_path11.resolve)(workspace, inputs.sarifFile);
   try {
-    (0, import_node_fs9.mkdirSync)((0, import_node_path11.dirname)(sarifPath), { recursive: true });
-    (0, import_node_fs9.writeFileSync)(sarifPath, formatSarif(result, { cwd: workspace }));
+    (0, import_node_fs10.mkdirSync)((0, import_node_path11.dirname)(sarifPath), { recursive: true });
+    (0, import_node_fs10.writeFileSync)(sarifPath, formatSarif(result, { cwd: workspace }));
   } catch (error) {
     throw new UsageError(`input sarif-file: cannot write ${inputs.sarifFile}: ${error.message}`);
   }
@@ -84393,9 +84560,9 @@ async function run2(env) {
     remarks.push(`Annotations: ${annotated.length} of ${plural(reported.length, "finding")}, in ${scope.reason}.`);
   }
   if (result.config) remarks.push(`Configuration: ${(0, import_node_path11.relative)(workspace, result.config).split(import_node_path11.sep).join("/")}.`);
-  if (env.GITHUB_STEP_SUMMARY) (0, import_node_fs9.appendFileSync)(env.GITHUB_STEP_SUMMARY, formatJobSummary(result, { remarks }));
+  if (env.GITHUB_STEP_SUMMARY) (0, import_node_fs10.appendFileSync)(env.GITHUB_STEP_SUMMARY, formatJobSummary(result, { remarks }));
   if (env.GITHUB_OUTPUT)
-    (0, import_node_fs9.appendFileSync)(env.GITHUB_OUTPUT, setOutputs({ "sarif-file": sarifPath, errors: String(counts.error), warnings: String(counts.warning) }));
+    (0, import_node_fs10.appendFileSync)(env.GITHUB_OUTPUT, setOutputs({ "sarif-file": sarifPath, errors: String(counts.error), warnings: String(counts.warning) }));
   for (const failure of result.failures)
     workflowError(`internal error in rule ${failure.ruleId}: ${failure.message.split("\n")[0]}; the other rules ran, please report it`);
   if (result.failures.length > 0) return 2;
@@ -84420,7 +84587,7 @@ async function pullRequestFiles(env, workspace) {
   let base;
   let head;
   try {
-    const event = JSON.parse((0, import_node_fs9.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
+    const event = JSON.parse((0, import_node_fs10.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
     base = event.pull_request?.base?.sha;
     head = event.pull_request?.head?.sha;
   } catch (error) {
@@ -84433,7 +84600,7 @@ async function pullRequestFiles(env, workspace) {
     const { stdout: top } = await git(["rev-parse", "--show-toplevel"]);
     const { stdout: names } = await git(["diff", "--no-ext-diff", "--name-only", "-z", `${base}...${head}`, "--"]);
     const root = top.trim();
-    const realWorkspace = (0, import_node_fs9.realpathSync)(workspace);
+    const realWorkspace = (0, import_node_fs10.realpathSync)(workspace);
     const files = new Set(
       names.split("\0").filter(Boolean).map((name2) => (0, import_node_path11.relative)(realWorkspace, (0, import_node_path11.join)(root, name2)).split(import_node_path11.sep).join("/"))
     );

@@ -8,6 +8,7 @@ import { realpathSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { discover, isIgnored, normalizePattern, relativePath } from './discover.js';
+import { READ_KINDS } from './read-kinds.js';
 import type { SourceFile } from './types.js';
 
 const run = promisify(execFile);
@@ -98,30 +99,6 @@ function realPath(path: string): string | undefined {
   }
 }
 
-/**
- * Kinds whose objects decide findings on other objects: the graph's kinds (graph.ts), the Namespaces and Prometheus
- * servers that select monitors (prometheus.ts) and the pods operators make (workloads.ts). Objects with a pod template
- * are found by their `template` key, and kustomizations (which say which files are patches, kustomize.ts) by their
- * `patches` keys. A rule that starts reading another kind across resources must add it here, or context mode stops
- * seeing it: test/context.test.ts compares context mode with a full lint over every fixture folder to catch that.
- */
-const CONTEXT_KINDS = new Set([
-  'Service',
-  'Endpoints',
-  'EndpointSlice',
-  'ServiceMonitor',
-  'PodMonitor',
-  'Probe',
-  'ScrapeConfig',
-  'Prometheus',
-  'PrometheusAgent',
-  'MonitoringStack',
-  'Alertmanager',
-  'ThanosRuler',
-  'Namespace',
-  'Pod',
-]);
-
 /** `kind: Name`, `"kind": "Name",`, `{kind: Name}`: a kind written as one literal word, alone on its line or in a flow. */
 const LITERAL_KIND = /^kind["']?[ \t]*:[ \t]*(["']?)([A-Za-z][A-Za-z0-9]*)\1(?=[ \t\r]*(?:$|#|,|\}))/;
 const KIND_WORD = /\bkind\b/g;
@@ -145,7 +122,7 @@ const ROOT_KEY = /^([A-Za-z_][\w.\/-]*)[ \t]*:(?:[ \t]|\r?$)/;
 /**
  * Whether a context file can hold an object that matters to another file's findings, decided on the text before the
  * much dearer YAML composition, and always on the safe side. A file is left out only when the kinds of its objects are
- * literal words naming none of CONTEXT_KINDS (ConfigMap, Secret, ClusterRole, PrometheusRule, CustomResourceDefinition,
+ * literal words naming none of READ_KINDS (read-kinds.ts; ConfigMap, Secret, ClusterRole, PrometheusRule, CustomResourceDefinition,
  * a kustomization without patches, a Helm values file with no kind at all), it has no pod `template` or kustomize
  * `patches` key, and no escape that could spell a letter of them. Whatever YAML makes of anchors, aliases, merge keys or
  * tags, a kind or key it yields was written in the text, so the text cannot hide one.
@@ -157,7 +134,7 @@ export function mayMatterAsContext(source: SourceFile): boolean {
   return kindLines.some((line) => {
     const literal = LITERAL_KIND.exec(line);
     // A List's items are objects of their own, whatever their `kind` lines look like.
-    return !literal || CONTEXT_KINDS.has(literal[2]!) || literal[2] === 'List';
+    return !literal || READ_KINDS.has(literal[2]!) || literal[2] === 'List';
   });
 }
 

@@ -12,7 +12,8 @@ import { type RuleFailure, applySettings, findingsFromReports, runRules, sortFin
 import { UsageError } from './errors.js';
 import { Graph, useFederationDetection } from './graph.js';
 import { patchFiles } from './kustomize.js';
-import { parseFile } from './parse.js';
+import { parseSources } from './parse-pool.js';
+import { READ_KINDS } from './read-kinds.js';
 import { readSources } from './read.js';
 import { loadRulesets } from './rulesets.js';
 import { type SpectralRule, type UserRule, runSpectral } from './spectral.js';
@@ -60,9 +61,11 @@ export interface LintOptions {
   config?: string | false;
   /** Which scrape endpoints are federation endpoints (default: path ending in `federate`, or a `match[]` param). */
   federation?: Partial<FederationDetection>;
+  /** Threads to parse YAML on: 0 parses on the main thread; default one per core for large inputs (parse-pool.ts). */
+  workers?: number;
 }
 
-type SourceOptions = Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules' | 'substitutionLevel' | 'federation'>;
+type SourceOptions = Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules' | 'substitutionLevel' | 'federation' | 'workers'>;
 
 export interface LintResult {
   findings: Finding[];
@@ -125,13 +128,15 @@ async function lintWith(
     substitutionLevel: options.substitutionLevel ?? 'note',
     federation,
   };
-  const resources: Resource[] = [];
-  const findings: Finding[] = [...readFindings];
-  for (const source of context.length === 0 ? sources : [...sources, ...context]) {
-    const parsed = parseFile(source, settings.defaultNamespace);
-    resources.push(...parsed.resources);
-    findings.push(...parsed.findings);
-  }
+  // Users' rules may read anything, so bodies are kept whole for them; fedlint's own read only READ_KINDS.
+  const skim = !userRules.some((rule) => levels[rule.id] !== 'off');
+  const parsed = await parseSources(context.length === 0 ? sources : [...sources, ...context], {
+    defaultNamespace: settings.defaultNamespace,
+    ...(skim ? { readKinds: READ_KINDS } : {}),
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+  });
+  const resources = parsed.resources;
+  const findings: Finding[] = [...readFindings, ...parsed.findings];
   useFederationDetection(resources, federation);
   const patches = patchFiles(resources);
   const graph = new Graph(patches.size === 0 ? resources : resources.filter((resource) => !patches.has(resolve(resource.file.path))));
