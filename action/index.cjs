@@ -83754,7 +83754,7 @@ var BATCHES_IN_FLIGHT = 2;
 async function parseSources(sources, options) {
   const parseOptions = options.readKinds ? { readKinds: options.readKinds } : {};
   const threads = threadCount(sources, options.workers);
-  const script = threads > 1 ? workerScript() : void 0;
+  const script = threads > 0 ? workerScript() : void 0;
   const parsed = script ? await parseOnWorkers(sources, threads, script, parseOptions) : sources.map((source) => parseText(source.text, source.displayPath, parseOptions));
   const resources = [];
   const findings = [];

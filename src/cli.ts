@@ -41,6 +41,8 @@ Options:
                              in the working directory, else at the git root)
       --no-config            use no config file
       --max-file-size SIZE   do not read files larger than SIZE (default 10MB)
+      --concurrency N        threads that parse YAML: a number, auto (default: one
+                             per core for inputs over 2 MB) or off (main thread only)
       --substitution-level L level of \${VAR} substitutions placeholder-value finds:
                              off, note (default), warning or error
       --no-context           when given files only, lint just them: do not load the
@@ -89,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
     rulesets: values.ruleset ?? [],
     substitutionLevel: parseSubstitutionLevel(values['substitution-level']),
     maxFileSize: parseSize(values['max-file-size']),
+    workers: parseConcurrency(values.concurrency),
     config: values['no-config'] ? false : values.config,
     context: values['no-context'] !== true,
     baseline: values.baseline,
@@ -152,6 +155,7 @@ function parseCommandLine(argv: string[]) {
         ruleset: { type: 'string', multiple: true },
         'substitution-level': { type: 'string' },
         'max-file-size': { type: 'string' },
+        concurrency: { type: 'string' },
         baseline: { type: 'string' },
         'write-baseline': { type: 'string' },
         // Node 20's parseArgs has no negated booleans: `--no-context` is an option of its own.
@@ -180,6 +184,14 @@ function parseSize(value: string | undefined): number | undefined {
   if (!match) throw new UsageError(`--max-file-size takes a size such as 10MB, 512KB or 2000000 (bytes), not "${value}"`);
   const unit = (match[2] ?? 'b').toLowerCase();
   return Math.round(Number(match[1]) * (unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1));
+}
+
+/** `--concurrency`, named and spelled as ESLint's: a thread count, `auto` or `off`. */
+function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined || value === 'auto') return undefined;
+  if (value === 'off') return 0;
+  if (!/^[1-9]\d{0,2}$/.test(value)) throw new UsageError(`--concurrency takes a number of threads (1-999), auto or off, not "${value}"`);
+  return Number(value);
 }
 
 function parseSubstitutionLevel(value: string | undefined): Setting | undefined {

@@ -21,7 +21,7 @@ const BATCHES_IN_FLIGHT = 2;
 
 export interface PoolOptions extends ParseOptions {
   defaultNamespace: string;
-  /** Threads to parse on; 0 or 1 parses on the main thread. Default: one per core for large inputs, else none. */
+  /** Worker threads to parse on; 0 parses on the main thread. Default: one per core for large inputs, else none. */
   workers?: number;
 }
 
@@ -42,7 +42,7 @@ export interface WorkerAnswer {
 export async function parseSources(sources: SourceFile[], options: PoolOptions): Promise<ParseResult> {
   const parseOptions: ParseOptions = options.readKinds ? { readKinds: options.readKinds } : {};
   const threads = threadCount(sources, options.workers);
-  const script = threads > 1 ? workerScript() : undefined;
+  const script = threads > 0 ? workerScript() : undefined;
   const parsed = script
     ? await parseOnWorkers(sources, threads, script, parseOptions)
     : sources.map((source) => parseText(source.text, source.displayPath, parseOptions));

@@ -106,6 +106,7 @@ test('usage errors exit 2 with one line on stderr', async () => {
     [['--rule', 'federate-path', SEED], 'fedlint: --rule expects ID=LEVEL (for example federate-cluster-label=off), got "federate-path"'],
     [['does/not/exist.yaml'], 'fedlint: no such file or directory: does/not/exist.yaml'],
     [['nothing/**/*.yaml'], 'fedlint: no files match the pattern "nothing/**/*.yaml"'],
+    [['--concurrency', 'many', SEED], 'fedlint: --concurrency takes a number of threads (1-999), auto or off, not "many"'],
   ] as const) {
     const run = fedlint([...args]);
     assert.is(run.code, 2, args.join(' '));
@@ -113,6 +114,14 @@ test('usage errors exit 2 with one line on stderr', async () => {
     assert.ok(run.stderr.startsWith(message), run.stderr);
     assert.is(run.stderr.trimEnd().split('\n').length, 1);
   }
+});
+
+test('--concurrency 2, auto and off give the same report', async () => {
+  const reports = ['2', 'auto', 'off'].map((value) => fedlint(['--concurrency', value, '--format', 'json', 'test/fixtures']));
+  for (const run of reports) assert.is(run.code, 1);
+  assert.ok(JSON.parse(reports[0]!.stdout).findings.length > 100);
+  assert.is(reports[1]!.stdout, reports[0]!.stdout);
+  assert.is(reports[2]!.stdout, reports[0]!.stdout);
 });
 
 test('bad YAML is a finding at its position, never exit 2, and other files are still linted', async () => {
