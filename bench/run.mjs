@@ -94,7 +94,7 @@ function generate(resources) {
 // Printed by every measured process on exit: its peak resident set size, in KiB.
 const PEAK_RSS = `process.on('exit', () => process.stderr.write('\\nmaxRSS=' + process.resourceUsage().maxRSS + '\\n'))`;
 
-function measure(command) {
+function measure(command, env = {}) {
   const times = [];
   let rss = 0;
   for (let run = 0; run < RUNS; run++) {
@@ -102,6 +102,7 @@ function measure(command) {
     const child = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(PEAK_RSS)}`, ...command], {
       encoding: 'utf8',
       maxBuffer: 1 << 30,
+      env: { ...process.env, ...env },
     });
     times.push(Number(process.hrtime.bigint() - started) / 1e9);
     if (child.status !== 0 && child.status !== 1) throw new Error(`${command.join(' ')} exited ${child.status}: ${child.stderr}`);
@@ -125,11 +126,14 @@ if (documents === 0) process.exit(3);
 const results = [];
 for (const size of SIZES) {
   const repo = generate(size);
-  const lint = measure([CLI, '--format', 'json', '--output', join(repo.dir, '..', `fedlint-bench-${size}.json`), repo.dir]);
+  const report = ['--format', 'json', '--output', join(repo.dir, '..', `fedlint-bench-${size}.json`)];
+  const lint = measure([CLI, ...report, repo.dir]);
+  // The same lint with every file parsed on the main thread: what the worker threads add (src/parse-pool.ts).
+  const oneThread = measure([CLI, ...report, '--concurrency', 'off', repo.dir]);
   const floor = measure(['--input-type=module', '--eval', PARSE_FLOOR.replace("'glob'", `'${join(ROOT, 'node_modules', 'glob', 'dist', 'esm', 'index.min.js')}'`).replace("'yaml'", `'${join(ROOT, 'node_modules', 'yaml', 'dist', 'index.js')}'`), repo.dir]);
   const single = measure([CLI, '--no-context', repo.firstFile]);
-  results.push({ size, repo, lint, floor, single });
-  process.stderr.write(`${size}: fedlint ${lint.seconds.toFixed(2)} s, parse floor ${floor.seconds.toFixed(2)} s, one file ${(single.seconds * 1000).toFixed(0)} ms\n`);
+  results.push({ size, repo, lint, oneThread, floor, single });
+  process.stderr.write(`${size}: fedlint ${lint.seconds.toFixed(2)} s (one thread ${oneThread.seconds.toFixed(2)} s), parse floor ${floor.seconds.toFixed(2)} s, one file ${(single.seconds * 1000).toFixed(0)} ms\n`);
 }
 
 // ------------------------------------------------------------ report
@@ -137,9 +141,9 @@ for (const size of SIZES) {
 const lines = [
   `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; median of ${RUNS} runs each.`,
   '',
-  '| resources | files | fedlint wall | resources/s | peak RSS | parse floor | fedlint ÷ floor | one file (cold) |',
-  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...results.map(({ size, repo, lint, floor, single }) =>
+  '| resources | files | fedlint wall | resources/s | peak RSS | one thread (`--concurrency off`) | parse floor | fedlint ÷ floor | one file (cold) |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...results.map(({ size, repo, lint, oneThread, floor, single }) =>
     [
       '',
       size.toLocaleString('en'),
@@ -147,6 +151,7 @@ const lines = [
       `${lint.seconds.toFixed(2)} s`,
       Math.round(size / lint.seconds).toLocaleString('en'),
       `${lint.rss.toFixed(0)} MB`,
+      `${oneThread.seconds.toFixed(2)} s, ${oneThread.rss.toFixed(0)} MB`,
       `${floor.seconds.toFixed(2)} s`,
       `${(lint.seconds / floor.seconds).toFixed(2)}×`,
       `${(single.seconds * 1000).toFixed(0)} ms`,
