@@ -61993,11 +61993,13 @@ var Graph = class {
   }
 };
 function scrapeEndpointsOf(monitor) {
+  if (!SCRAPE_KINDS.has(monitor.kind)) return [];
   let endpoints = endpointsOfResource.get(monitor);
   if (!endpoints) endpointsOfResource.set(monitor, endpoints = readScrapeEndpoints(monitor));
   return endpoints;
 }
 var endpointsOfResource = /* @__PURE__ */ new WeakMap();
+var SCRAPE_KINDS = /* @__PURE__ */ new Set(["ServiceMonitor", "PodMonitor", "ScrapeConfig"]);
 function readScrapeEndpoints(monitor) {
   const kind = knownKind(monitor);
   if (kind === "ScrapeConfig") return [{ monitor, kind, index: 0, pointer: "/spec", spec: spec(monitor), pathField: "metricsPath" }];
@@ -62810,9 +62812,13 @@ function mayMatchMore(resource) {
 var matchesMore = /* @__PURE__ */ new WeakMap();
 function holdsMore(node, nested) {
   if (typeof node !== "object" || node === null) return false;
+  if (Array.isArray(node)) {
+    for (const item of node) if (holdsMore(item, true)) return true;
+    return false;
+  }
   const object = node;
   if (typeof object.$ref === "string" || nested && object.kind !== void 0) return true;
-  for (const value of Object.values(object)) if (holdsMore(value, true)) return true;
+  for (const key in object) if (holdsMore(object[key], true)) return true;
   return false;
 }
 var INTERNAL_CODES = /* @__PURE__ */ new Set(["invalid-ref", "parser"]);

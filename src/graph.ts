@@ -220,12 +220,15 @@ export class Graph {
  * endpoint lists and each Spectral endpoint rule's `appliesTo` (several per resource) ask for the same ones.
  */
 export function scrapeEndpointsOf(monitor: Resource): readonly MonitorEndpoint[] {
+  if (!SCRAPE_KINDS.has(monitor.kind)) return [];
   let endpoints = endpointsOfResource.get(monitor);
   if (!endpoints) endpointsOfResource.set(monitor, (endpoints = readScrapeEndpoints(monitor)));
   return endpoints;
 }
 
 const endpointsOfResource = new WeakMap<Resource, readonly MonitorEndpoint[]>();
+/** The kinds that can define scrape endpoints (knownKind also wants their API group): the rest need no lookup. */
+const SCRAPE_KINDS = new Set<string>(['ServiceMonitor', 'PodMonitor', 'ScrapeConfig'] satisfies ScrapeKind[]);
 
 function readScrapeEndpoints(monitor: Resource): MonitorEndpoint[] {
   const kind = knownKind(monitor);

@@ -62,9 +62,13 @@ const matchesMore = new WeakMap<Resource, boolean>();
 
 function holdsMore(node: unknown, nested: boolean): boolean {
   if (typeof node !== 'object' || node === null) return false;
+  if (Array.isArray(node)) {
+    for (const item of node) if (holdsMore(item, true)) return true;
+    return false;
+  }
   const object = node as Record<string, unknown>;
   if (typeof object.$ref === 'string' || (nested && object.kind !== undefined)) return true;
-  for (const value of Object.values(object)) if (holdsMore(value, true)) return true;
+  for (const key in object) if (holdsMore(object[key], true)) return true;
   return false;
 }
 
