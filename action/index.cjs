@@ -61866,7 +61866,27 @@ function lowestBy(items, key) {
   return best;
 }
 function closestCandidate(candidates2, reqs, labels, name2, near) {
-  return lowestBy(candidates2, (candidate) => [failedRequirements(reqs, labels(candidate)).length, (0, import_fastest_levenshtein.distance)(near, name2(candidate))]);
+  let best = candidates2[0];
+  let bestFailed = failedCount(reqs, labels(best));
+  let bestDistance = (0, import_fastest_levenshtein.distance)(near, name2(best));
+  for (let index2 = 1; index2 < candidates2.length; index2++) {
+    const candidate = candidates2[index2];
+    const failed = failedCount(reqs, labels(candidate));
+    if (failed > bestFailed) continue;
+    const candidateName = name2(candidate);
+    if (failed === bestFailed && Math.abs(candidateName.length - near.length) >= bestDistance) continue;
+    const candidateDistance = (0, import_fastest_levenshtein.distance)(near, candidateName);
+    if (failed === bestFailed && candidateDistance >= bestDistance) continue;
+    best = candidate;
+    bestFailed = failed;
+    bestDistance = candidateDistance;
+  }
+  return best;
+}
+function failedCount(reqs, labels) {
+  let count = 0;
+  for (const requirement of reqs) if (!requirement.matches(labels)) count++;
+  return count;
 }
 function scopeSetting(namespaceSelector, scope) {
   const byMatchNames = !scope.any && isObject(namespaceSelector) && Array.isArray(namespaceSelector.matchNames) && namespaceSelector.matchNames.length > 0;
@@ -61909,6 +61929,9 @@ var Graph = class {
   slicesByService = /* @__PURE__ */ new Map();
   selectedCache = /* @__PURE__ */ new Map();
   monitorsByService = null;
+  monitorEndpointList;
+  scrapeEndpointList;
+  federationEndpointList;
   constructor(resources) {
     this.resources = resources;
     for (const resource of resources) {
@@ -61947,6 +61970,7 @@ var Graph = class {
   /** Services in the namespaces a scope covers. */
   servicesInScope(scope) {
     if (scope.any) return this.all("Service");
+    if (scope.names.length === 1) return this.servicesIn(scope.names[0]);
     return scope.names.flatMap((namespace) => this.servicesIn(namespace));
   }
   scopeOf(monitor) {
@@ -62004,20 +62028,35 @@ var Graph = class {
     }
     return this.monitorsByService.get(service) ?? [];
   }
+  // The endpoint lists below are asked for by several rules each (four want the federation endpoints): each is built
+  // on first use and then shared, read-only, like the rest of the graph. The federation settings they depend on are
+  // registered (useFederationDetection) before any rule runs.
   /** Every `spec.endpoints[]` entry of every ServiceMonitor that is a mapping. */
   monitorEndpoints() {
-    return this.all("ServiceMonitor").flatMap(scrapeEndpointsOf);
+    return this.monitorEndpointList ??= this.all("ServiceMonitor").flatMap(scrapeEndpointsOf);
   }
   /** Every scrape endpoint of every ServiceMonitor, PodMonitor and ScrapeConfig. */
   scrapeEndpoints() {
-    return [...this.monitorEndpoints(), ...this.all("PodMonitor").flatMap(scrapeEndpointsOf), ...this.all("ScrapeConfig").flatMap(scrapeEndpointsOf)];
+    return this.scrapeEndpointList ??= [
+      ...this.monitorEndpoints(),
+      ...this.all("PodMonitor").flatMap(scrapeEndpointsOf),
+      ...this.all("ScrapeConfig").flatMap(scrapeEndpointsOf)
+    ];
   }
   /** Endpoints that scrape another Prometheus's /federate: by path, or by a `match[]` param. */
   federationEndpoints() {
-    return this.scrapeEndpoints().filter(isFederationEndpoint);
+    return this.federationEndpointList ??= this.scrapeEndpoints().filter(isFederationEndpoint);
   }
 };
 function scrapeEndpointsOf(monitor) {
+  if (!SCRAPE_KINDS.has(monitor.kind)) return [];
+  let endpoints = endpointsOfResource.get(monitor);
+  if (!endpoints) endpointsOfResource.set(monitor, endpoints = readScrapeEndpoints(monitor));
+  return endpoints;
+}
+var endpointsOfResource = /* @__PURE__ */ new WeakMap();
+var SCRAPE_KINDS = /* @__PURE__ */ new Set(["ServiceMonitor", "PodMonitor", "ScrapeConfig"]);
+function readScrapeEndpoints(monitor) {
   const kind = knownKind(monitor);
   if (kind === "ScrapeConfig") return [{ monitor, kind, index: 0, pointer: "/spec", spec: spec(monitor), pathField: "metricsPath" }];
   if (kind !== "ServiceMonitor" && kind !== "PodMonitor") return [];
@@ -62690,10 +62729,16 @@ function writtenByController(endpoints) {
 function portsOfService(service) {
   const ports = isObject(service.body.spec) ? service.body.spec.ports : void 0;
   if (!Array.isArray(ports)) return [];
-  return ports.flatMap(
-    (port, index2) => isObject(port) ? [{ pointer: `/spec/ports/${index2}`, name: typeof port.name === "string" ? port.name : "", port: port.port, targetPort: port.targetPort }] : []
-  );
+  let entries = servicePorts.get(ports);
+  if (!entries) {
+    entries = ports.flatMap(
+      (port, index2) => isObject(port) ? [{ pointer: `/spec/ports/${index2}`, name: typeof port.name === "string" ? port.name : "", port: port.port, targetPort: port.targetPort }] : []
+    );
+    servicePorts.set(ports, entries);
+  }
+  return entries;
 }
+var servicePorts = /* @__PURE__ */ new WeakMap();
 function portsOfEndpoints(resource) {
   const entries = [];
   const collect = (ports, base) => {
@@ -62727,21 +62772,21 @@ var endpoints_port_match_default = defineRule({
     for (const endpoints of endpointObjects) {
       const service = graph.serviceOf(endpoints);
       if (!service) continue;
-      const servicePorts = portsOfService(service);
-      const named = servicePorts.map((port) => port.name).filter((name2) => name2 !== "");
+      const servicePorts2 = portsOfService(service);
+      const named = servicePorts2.map((port) => port.name).filter((name2) => name2 !== "");
       const what = `${endpoints.kind} "${endpoints.name}"`;
       const entries = portsOfEndpoints(endpoints);
       for (const entry of entries) {
-        const match2 = servicePorts.find((port) => port.name === entry.name);
+        const match2 = servicePorts2.find((port) => port.name === entry.name);
         const related = [{ resource: service, pointer: "/spec/ports", message: `ports of Service "${service.name}"` }];
         if (!match2) {
           let message2;
           let suggestion;
-          if (servicePorts.length === 0) {
+          if (servicePorts2.length === 0) {
             message2 = entry.name === "" ? `${what} has an unnamed port but Service "${service.name}" declares no ports; add the port to the Service` : `${what} port "${entry.name}" has no counterpart: Service "${service.name}" declares no ports; add a port named "${entry.name}" to the Service`;
           } else if (entry.name === "") {
             if (named.length === 1) suggestion = named[0];
-            message2 = suggestion !== void 0 ? `${what} has an unnamed port but the port of Service "${service.name}" is named "${suggestion}"; name this port "${suggestion}"` : `${what} has an unnamed port but Service "${service.name}" has ${servicePorts.length} ports; name it after one of them: ${quoteList(named, "or")}`;
+            message2 = suggestion !== void 0 ? `${what} has an unnamed port but the port of Service "${service.name}" is named "${suggestion}"; name this port "${suggestion}"` : `${what} has an unnamed port but Service "${service.name}" has ${servicePorts2.length} ports; name it after one of them: ${quoteList(named, "or")}`;
           } else if (named.length === 0) {
             suggestion = "";
             message2 = `${what} port "${entry.name}" is named but the port of Service "${service.name}" is not; remove the name here or name the Service port "${entry.name}"`;
@@ -62750,7 +62795,7 @@ var endpoints_port_match_default = defineRule({
             message2 = `${what} port "${entry.name}" is not a port name of Service "${service.name}" (${quoteList(named)})${suggestion ? `; rename it to "${suggestion}"` : ""}`;
           }
           if (suggestion !== void 0) suggest2(service, suggestion);
-          const fix = portNameFix(entry, entries, servicePorts, named);
+          const fix = portNameFix(entry, entries, servicePorts2, named);
           report({ resource: endpoints, pointer: entry.name === "" ? entry.pointer : `${entry.pointer}/name`, message: message2, related, fix });
           continue;
         }
@@ -62795,13 +62840,13 @@ function fixedPortName(name2, named) {
   if (name2 === "") return void 0;
   return singleClosestName(name2, named, closestName(name2, named));
 }
-function portNameFix(entry, entries, servicePorts, named) {
-  if (servicePorts.length === 0) return void 0;
+function portNameFix(entry, entries, servicePorts2, named) {
+  if (servicePorts2.length === 0) return void 0;
   const name2 = fixedPortName(entry.name, named);
   if (name2 === void 0) return void 0;
   const list2 = `${entry.pointer.slice(0, entry.pointer.lastIndexOf("/"))}/`;
   const clash = entries.some(
-    (other) => other !== entry && other.pointer.startsWith(list2) && (other.name === name2 || !servicePorts.some((port) => port.name === other.name) && fixedPortName(other.name, named) === name2)
+    (other) => other !== entry && other.pointer.startsWith(list2) && (other.name === name2 || !servicePorts2.some((port) => port.name === other.name) && fixedPortName(other.name, named) === name2)
   );
   if (clash) return void 0;
   const description = entry.name === "" ? `name the port "${name2}"` : `rename port "${entry.name}" to "${name2}"`;
@@ -62814,6 +62859,23 @@ var import_node_net = require("node:net");
 // src/spectral.ts
 function defineSpectralRule(rule) {
   return rule;
+}
+function mayMatchMore(resource) {
+  let more = matchesMore.get(resource);
+  if (more === void 0) matchesMore.set(resource, more = holdsMore(resource.body, false));
+  return more;
+}
+var matchesMore = /* @__PURE__ */ new WeakMap();
+function holdsMore(node, nested) {
+  if (typeof node !== "object" || node === null) return false;
+  if (Array.isArray(node)) {
+    for (const item of node) if (holdsMore(item, true)) return true;
+    return false;
+  }
+  const object = node;
+  if (typeof object.$ref === "string" || nested && object.kind !== void 0) return true;
+  for (const key in object) if (holdsMore(object[key], true)) return true;
+  return false;
 }
 var INTERNAL_CODES = /* @__PURE__ */ new Set(["invalid-ref", "parser"]);
 var resourcesOfRun = /* @__PURE__ */ new WeakMap();
@@ -62905,9 +62967,8 @@ var FixTable = class _FixTable {
 // rules/externalname-ip.ts
 function externalNameIp(input2, _options, context) {
   const service = resourceAt(context);
-  if (!service || knownKind(service) !== "Service" || service.body.spec?.type !== "ExternalName" || typeof input2 !== "string") return [];
+  if (!service || !isExternalName(service) || !isIpAddress(input2)) return [];
   const address = input2.trim();
-  if ((0, import_node_net.isIP)(address) === 0) return [];
   return [
     {
       message: `Service "${service.name}" has type ExternalName with the IP address ${address}, but externalName must be a DNS name (clients get a CNAME to it, which an IP cannot be); remove type and externalName to make it a selectorless Service and list ${address} in an Endpoints object of the same name`,
@@ -62915,12 +62976,19 @@ function externalNameIp(input2, _options, context) {
     }
   ];
 }
+function isExternalName(resource) {
+  return knownKind(resource) === "Service" && resource.body.spec?.type === "ExternalName";
+}
+function isIpAddress(value) {
+  return typeof value === "string" && (0, import_node_net.isIP)(value.trim()) !== 0;
+}
 var externalname_ip_default = defineSpectralRule({
   id: "externalname-ip",
   level: "error",
   summary: "An ExternalName Service names a DNS name, not an IP address",
   help: "An ExternalName Service is answered by cluster DNS with a CNAME record to spec.externalName. A CNAME to an IP address does not resolve (Kubernetes documents IPv4 addresses as not supported there), so the federation target cannot be reached. To point at a remote Prometheus by IP, use a Service without a selector (and without type ExternalName) plus an Endpoints object (or EndpointSlice) of the same name that lists the IP and a port with the Service port's name.",
-  appliesTo: (resource) => knownKind(resource) === "Service" && resource.body.spec?.type === "ExternalName",
+  // Spectral reaches the Service's own spec.externalName, and more only where mayMatchMore says so.
+  appliesTo: (resource) => isExternalName(resource) && (isIpAddress(resource.body.spec.externalName) || mayMatchMore(resource)),
   checks: [{ given: "$.[?(@.kind == 'Service')].spec.externalName", function: externalNameIp }]
 });
 
@@ -63033,6 +63101,17 @@ var SCRAPE_ENDPOINTS = [
   "$.[?(@.kind == 'PodMonitor')].spec.podMetricsEndpoints[*]",
   "$.[?(@.kind == 'ScrapeConfig')].spec"
 ];
+function onScrapeEndpoint(check) {
+  const run3 = (input2, _options, context) => {
+    const endpoint = scrapeEndpointAt(input2, context);
+    if (!endpoint) return [];
+    return check(endpoint).map(({ message: message2, at: at2 = [], fix }) => ({ message: message2, path: pathFor(context, ...at2), ...fix ? { fix } : {} }));
+  };
+  return Object.defineProperty(run3, "name", { value: check.name });
+}
+function appliesToEndpoints(mayApply, ...checks) {
+  return (resource) => mayApply(resource) && (scrapeEndpointsOf(resource).some((endpoint) => checks.some((check) => check(endpoint).length > 0)) || mayMatchMore(resource));
+}
 function scrapeEndpointAt(input2, context) {
   const monitor = resourceAt(context);
   if (!monitor || !isObject(input2)) return null;
@@ -63048,10 +63127,6 @@ function scrapeEndpointAt(input2, context) {
     pathField: kind === "ScrapeConfig" ? "metricsPath" : "path"
   };
 }
-function federationEndpointAt(input2, context) {
-  const endpoint = scrapeEndpointAt(input2, context);
-  return endpoint && isFederationEndpoint(endpoint) ? endpoint : null;
-}
 function pathFor(context, ...segments) {
   return [...context.path, ...segments];
 }
@@ -63060,9 +63135,8 @@ function hasFederationEndpoint(resource) {
 }
 
 // rules/federate-honor-labels.ts
-function honorLabels(input2, _options, context) {
-  const endpoint = federationEndpointAt(input2, context);
-  if (!endpoint || endpoint.spec.honorLabels === true) return [];
+function honorLabels(endpoint) {
+  if (!isFederationEndpoint(endpoint) || endpoint.spec.honorLabels === true) return [];
   const value = endpoint.spec.honorLabels;
   const absent = value === void 0 || value === null;
   const what = describeEndpoint(endpoint);
@@ -63070,11 +63144,10 @@ function honorLabels(input2, _options, context) {
   return [
     absent ? {
       message: `${what} federates without honorLabels, so the federated job and instance labels become exported_job and exported_instance; add honorLabels: true`,
-      path: pathFor(context),
       fix
     } : {
       message: `${what} sets honorLabels: ${JSON.stringify(value)}, so the federated job and instance labels become exported_job and exported_instance; set honorLabels: true`,
-      path: pathFor(context, "honorLabels"),
+      at: ["honorLabels"],
       fix
     }
   ];
@@ -63084,18 +63157,17 @@ var federate_honor_labels_default = defineSpectralRule({
   level: "error",
   summary: "A federation endpoint sets honorLabels: true",
   help: "Federated series already carry the job and instance labels of the worker cluster. Without honorLabels: true (absent means false), Prometheus keeps its own target labels and renames the federated ones to exported_job and exported_instance, breaking every query and dashboard that expects the originals. Set honorLabels: true on the endpoint.",
-  appliesTo: hasFederationEndpoint,
-  checks: [{ given: SCRAPE_ENDPOINTS, function: honorLabels }]
+  appliesTo: appliesToEndpoints(hasFederationEndpoint, honorLabels),
+  checks: [{ given: SCRAPE_ENDPOINTS, function: onScrapeEndpoint(honorLabels) }]
 });
 
 // rules/federate-honor-timestamps.ts
-function honorTimestamps(input2, _options, context) {
-  const endpoint = federationEndpointAt(input2, context);
-  if (!endpoint || endpoint.spec.honorTimestamps !== false) return [];
+function honorTimestamps(endpoint) {
+  if (!isFederationEndpoint(endpoint) || endpoint.spec.honorTimestamps !== false) return [];
   return [
     {
       message: `${describeEndpoint(endpoint)} sets honorTimestamps: false, so federated samples are stamped with the scrape time instead of the time the worker recorded them, which skews rates and shifts staleness; remove honorTimestamps or set it to true`,
-      path: pathFor(context, "honorTimestamps")
+      at: ["honorTimestamps"]
     }
   ];
 }
@@ -63104,14 +63176,13 @@ var federate_honor_timestamps_default = defineSpectralRule({
   level: "warning",
   summary: "A federation endpoint keeps the worker's sample timestamps (honorTimestamps is not false)",
   help: "/federate returns each series' latest sample with the timestamp the worker recorded. With honorTimestamps: false the main Prometheus replaces it with its own scrape time: samples land up to a scrape interval late, rates and recording rules computed across clusters disagree, and series go stale at the wrong moment. Leave honorTimestamps unset (it defaults to true) or set it to true on federation endpoints.",
-  appliesTo: hasFederationEndpoint,
-  checks: [{ given: SCRAPE_ENDPOINTS, function: honorTimestamps }]
+  appliesTo: appliesToEndpoints(hasFederationEndpoint, honorTimestamps),
+  checks: [{ given: SCRAPE_ENDPOINTS, function: onScrapeEndpoint(honorTimestamps) }]
 });
 
 // rules/federate-match-required.ts
-function matchRequired(input2, _options, context) {
-  const endpoint = federationEndpointAt(input2, context);
-  if (!endpoint) return [];
+function matchRequired(endpoint) {
+  if (!isFederationEndpoint(endpoint)) return [];
   const what = describeEndpoint(endpoint);
   const params = endpoint.spec.params;
   if (!isObject(params) || !("match[]" in params)) {
@@ -63120,26 +63191,26 @@ function matchRequired(input2, _options, context) {
       return [
         {
           message: `${what} passes param "${misspelt}", but Prometheus's /federate reads only "match[]"; rename the key to 'match[]'`,
-          path: pathFor(context, "params", misspelt),
+          at: ["params", misspelt],
           fix: { kind: "rename-key", pointer: `${endpoint.pointer}/params/${pointerSegment(misspelt)}`, to: "match[]", description: `rename param "${misspelt}" to 'match[]'` }
         }
       ];
     return [
       {
         message: `${what} scrapes /federate without a 'match[]' param, so it federates no series; add params: {'match[]': ['{job="…"}']}`,
-        path: isObject(params) ? pathFor(context, "params") : pathFor(context)
+        at: isObject(params) ? ["params"] : []
       }
     ];
   }
   const selectors = params["match[]"];
   if (selectors !== null && !Array.isArray(selectors)) return [];
   if (selectors === null || selectors.length === 0)
-    return [{ message: `${what} has an empty 'match[]' list, so it federates no series; add at least one series selector`, path: pathFor(context, "params", "match[]") }];
+    return [{ message: `${what} has an empty 'match[]' list, so it federates no series; add at least one series selector`, at: ["params", "match[]"] }];
   return selectors.flatMap(
     (selector, index2) => typeof selector === "string" && selector.trim() !== "" || typeof selector !== "string" && selector !== null ? [] : [
       {
         message: `${what} has an empty 'match[]' selector (entry ${index2 + 1}); Prometheus rejects the whole federation request with HTTP 400, so remove it or write a selector`,
-        path: pathFor(context, "params", "match[]", index2)
+        at: ["params", "match[]", index2]
       }
     ]
   );
@@ -63149,28 +63220,26 @@ var federate_match_required_default = defineSpectralRule({
   level: "error",
   summary: "A federation endpoint passes at least one non-empty 'match[]' selector",
   help: "Prometheus's /federate returns nothing unless the request carries one or more `match[]` series selectors, and it rejects the whole request (HTTP 400) when one of them is empty. The parameter name must be exactly `match[]` (quote it in YAML: 'match[]'); `match` is ignored. Add params: {'match[]': ['{job=\"prometheus\"}']}, with selectors as narrow as the main cluster needs.",
-  appliesTo: hasFederationEndpoint,
-  checks: [{ given: SCRAPE_ENDPOINTS, function: matchRequired }]
+  appliesTo: appliesToEndpoints(hasFederationEndpoint, matchRequired),
+  checks: [{ given: SCRAPE_ENDPOINTS, function: onScrapeEndpoint(matchRequired) }]
 });
 
 // rules/federate-path.ts
 var FEDERATE_PATH = /^\/(?:[^/]+\/)*federate$/;
 var NEAR_MISS = /^\/?(?:[^/]+\/)*federate\/*$/;
-function wrongPath(input2, _options, context) {
-  const endpoint = scrapeEndpointAt(input2, context);
-  if (!endpoint || !hasMatchParam(endpoint.spec)) return [];
+function wrongPath(endpoint) {
+  if (!hasMatchParam(endpoint.spec)) return [];
   const field = endpoint.pathField;
   const path2 = endpoint.spec[field];
   const what = describeEndpoint(endpoint);
   const fix = setPath(endpoint.pointer, field, "/federate");
   if (path2 === void 0 || path2 === null || path2 === "")
-    return [{ message: `${what} has 'match[]' params but no ${field}, so it scrapes /metrics and the selectors are ignored; set ${field}: /federate`, path: pathFor(context, field), fix }];
+    return [{ message: `${what} has 'match[]' params but no ${field}, so it scrapes /metrics and the selectors are ignored; set ${field}: /federate`, at: [field], fix }];
   if (typeof path2 !== "string" || FEDERATE_PATH.test(path2) || NEAR_MISS.test(path2) || isConfiguredFederationPath(endpoint)) return [];
-  return [{ message: `${what} has 'match[]' params but scrapes "${path2}", which ignores them; set ${field}: /federate`, path: pathFor(context, field), fix }];
+  return [{ message: `${what} has 'match[]' params but scrapes "${path2}", which ignores them; set ${field}: /federate`, at: [field], fix }];
 }
-function nearMiss(input2, _options, context) {
-  const endpoint = scrapeEndpointAt(input2, context);
-  if (!endpoint || !hasMatchParam(endpoint.spec)) return [];
+function nearMiss(endpoint) {
+  if (!hasMatchParam(endpoint.spec)) return [];
   const field = endpoint.pathField;
   const path2 = endpoint.spec[field];
   if (typeof path2 !== "string" || FEDERATE_PATH.test(path2) || !NEAR_MISS.test(path2)) return [];
@@ -63178,8 +63247,11 @@ function nearMiss(input2, _options, context) {
   const slips = [path2.startsWith("/") ? "" : "without a leading slash", path2.endsWith("/") ? "with a trailing slash" : ""].filter((slip) => slip !== "").join(" and ");
   const why = path2.endsWith("/") ? `Prometheus answers it at best with a redirect to "${fixed2}", which fails the scrape when followRedirects is false` : "it works only because Prometheus inserts the slash when it builds the scrape URL";
   return [
-    { message: `${describeEndpoint(endpoint)} scrapes "${path2}" ${slips}; ${why}; set ${field}: ${fixed2}`, path: pathFor(context, field), fix: setPath(endpoint.pointer, field, fixed2) }
+    { message: `${describeEndpoint(endpoint)} scrapes "${path2}" ${slips}; ${why}; set ${field}: ${fixed2}`, at: [field], fix: setPath(endpoint.pointer, field, fixed2) }
   ];
+}
+function hasMatchParams(resource) {
+  return scrapeEndpointsOf(resource).some((endpoint) => hasMatchParam(endpoint.spec));
 }
 function setPath(endpointPointer, field, path2) {
   return { kind: "set", pointer: `${endpointPointer}/${field}`, value: path2, description: `set ${field}: ${path2}` };
@@ -63189,11 +63261,10 @@ var federate_path_default = defineSpectralRule({
   level: "error",
   summary: "An endpoint with 'match[]' params scrapes path /federate",
   help: "'match[]' only means something to Prometheus's /federate handler. Without `path`, Prometheus Operator scrapes /metrics, which ignores the parameter and returns the source Prometheus's own metrics instead of the federated series. `federate` without the leading slash and `/federate/` with a trailing one reach the handler only by accident (Prometheus inserts the missing slash; it answers the trailing one with a redirect), so they are warnings. Set `path: /federate` (`metricsPath` on a ScrapeConfig; keep a route prefix if the source Prometheus runs with --web.route-prefix).",
-  // match[] params on any scrape endpoint make it this rule's business, whatever the path.
-  appliesTo: (resource) => scrapeEndpointsOf(resource).some((endpoint) => hasMatchParam(endpoint.spec)),
+  appliesTo: appliesToEndpoints(hasMatchParams, wrongPath, nearMiss),
   checks: [
-    { given: SCRAPE_ENDPOINTS, function: wrongPath },
-    { given: SCRAPE_ENDPOINTS, function: nearMiss, level: "warning" }
+    { given: SCRAPE_ENDPOINTS, function: onScrapeEndpoint(wrongPath) },
+    { given: SCRAPE_ENDPOINTS, function: onScrapeEndpoint(nearMiss), level: "warning" }
   ]
 });
 
@@ -74400,12 +74471,17 @@ function matchSelectors(endpoint) {
   if (!isObject(params)) return [];
   const selectors = params["match[]"];
   if (!Array.isArray(selectors)) return [];
-  const result = [];
-  selectors.forEach((value, index2) => {
-    if (typeof value === "string" && value.trim() !== "") result.push({ index: index2, selector: parseSeriesSelector(value) });
-  });
+  let result = parsedLists.get(selectors);
+  if (!result) {
+    const parsed = [];
+    selectors.forEach((value, index2) => {
+      if (typeof value === "string" && value.trim() !== "") parsed.push({ index: index2, selector: parseSeriesSelector(value) });
+    });
+    parsedLists.set(selectors, result = parsed);
+  }
   return result;
 }
+var parsedLists = /* @__PURE__ */ new WeakMap();
 var cache = /* @__PURE__ */ new Map();
 var CACHE_LIMIT = 2e3;
 function parseSeriesSelector(text2) {
@@ -74938,7 +75014,15 @@ var REPLACE_KEYWORD = /(?<![A-Za-z0-9])(?:[A-Za-z0-9_]*_)?(?:change[_-]?me|repla
 var TODO = /(?<![A-Za-z0-9_])TODO(?![A-Za-z0-9_])/g;
 var CAPS_TOKEN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 var PLACEHOLDER_WORDS = /* @__PURE__ */ new Set(["CLUSTER", "NAME", "YOUR", "MY", "ID", "ENV", "REGION", "HOST", "IP", "SOURCE"]);
+var PLACEHOLDER_HINT = /\{\{|<|\$|x\.|\.x|change|replace/i;
+var CAPITAL = /[A-Z]/;
+function mayHoldPlaceholder(value, role) {
+  return PLACEHOLDER_HINT.test(value) || value.includes("TODO") || CAPITAL.test(value) && role() !== "other";
+}
 function findPlaceholders(value, role = "other", options = {}) {
+  return mayHoldPlaceholder(value, () => role) ? scanForPlaceholders(value, role, options) : [];
+}
+function scanForPlaceholders(value, role = "other", options = {}) {
   const found = [];
   const add = (kind, start, end) => {
     if (found.some((other) => start < other.end && other.start < end)) return;
@@ -74994,33 +75078,53 @@ function dnsCapsTokens(name2, offset) {
   }
   return tokens;
 }
-var SKIPPED = /* @__PURE__ */ new Set(["/metadata/annotations", "/metadata/managedFields", "/status"]);
-function scanValues(resource, clusterLabel) {
+function scanValues(resource, clusterLabel, only = () => true) {
   const kind = knownKind(resource);
   if (!kind) return [];
   const result = [];
-  const visit4 = (node, segments, parent) => {
-    const pointer = segments.map((segment) => `/${pointerSegment(segment)}`).join("");
-    if (SKIPPED.has(pointer)) return;
+  const segments = [];
+  const visit4 = (node, parent) => {
     if (typeof node === "string") {
-      const role = roleOf(kind, segments, resource.body, clusterLabel);
-      result.push({ pointer, value: node, role, options: relabelOptions(segments, parent) });
+      let role;
+      const roleHere = () => role ??= roleOf(kind, rolePath(segments), segments, resource.body, clusterLabel);
+      if (only(node, roleHere)) result.push({ pointer: pointerOf2(segments), value: node, role: roleHere(), options: relabelOptions(segments, parent) });
     } else if (Array.isArray(node)) {
-      node.forEach((item, index2) => visit4(item, [...segments, String(index2)], node));
+      for (let index2 = 0; index2 < node.length; index2++) {
+        segments.push(String(index2));
+        visit4(node[index2], node);
+        segments.pop();
+      }
     } else if (isObject(node)) {
-      for (const [key, item] of Object.entries(node)) visit4(item, [...segments, key], node);
+      for (const key of Object.keys(node)) {
+        if (isSkipped(segments, key)) continue;
+        segments.push(key);
+        visit4(node[key], node);
+        segments.pop();
+      }
     }
   };
-  visit4(resource.body, [], null);
+  visit4(resource.body, null);
   return result;
 }
-function roleOf(kind, segments, body, clusterLabel) {
-  const path2 = segments.map((segment) => /^\d+$/.test(segment) ? "*" : segment).join("/");
+function isSkipped(segments, key) {
+  if (segments.length === 0) return key === "status";
+  return segments.length === 1 && segments[0] === "metadata" && (key === "annotations" || key === "managedFields");
+}
+function pointerOf2(segments) {
+  let pointer = "";
+  for (const segment of segments) pointer += `/${pointerSegment(segment)}`;
+  return pointer;
+}
+function rolePath(segments) {
+  return segments.map((segment) => /^\d+$/.test(segment) ? "*" : segment).join("/");
+}
+var SERVICE_IP_PATHS = /* @__PURE__ */ new Set(["spec/clusterIP", "spec/clusterIPs/*", "spec/externalIPs/*", "spec/loadBalancerIP"]);
+function roleOf(kind, path2, segments, body, clusterLabel) {
   if (path2 === "metadata/name" || path2 === "metadata/namespace") return "name";
   switch (kind) {
     case "Service":
       if (path2 === "spec/externalName") return "dns";
-      if (["spec/clusterIP", "spec/clusterIPs/*", "spec/externalIPs/*", "spec/loadBalancerIP"].includes(path2)) return "ip";
+      if (SERVICE_IP_PATHS.has(path2)) return "ip";
       return "other";
     case "Endpoints":
       if (/^subsets\/\*\/(addresses|notReadyAddresses)\/\*\/ip$/.test(path2)) return "ip";
@@ -75592,7 +75696,7 @@ function annotationProblems(service, reach) {
   const subject = `Service "${service.name}"`;
   const problems = [];
   const annotations = annotationsOf(service);
-  const pointerOf2 = (key) => `/metadata/annotations/${pointerSegment(key)}`;
+  const pointerOf3 = (key) => `/metadata/annotations/${pointerSegment(key)}`;
   for (const [key, raw] of Object.entries(annotations)) {
     const value = text(raw);
     const known = KNOWN_KEYS.get(key);
@@ -75601,7 +75705,7 @@ function annotationProblems(service, reach) {
       if (shadow && shadow in annotations) continue;
       const caseOnly = value.toLowerCase() === known.fix.toLowerCase();
       problems.push({
-        pointer: pointerOf2(key),
+        pointer: pointerOf3(key),
         message: `${subject} sets ${key}: "${value}", which ${known.cloud} does not read as internal, ${reach}; set it to "${known.fix}"${caseOnly ? " (the value is case-sensitive)" : ""}`
       });
       continue;
@@ -75609,7 +75713,7 @@ function annotationProblems(service, reach) {
     const meant = misspeltKey(key, value);
     if (meant)
       problems.push({
-        pointer: pointerOf2(key),
+        pointer: pointerOf3(key),
         at: "key",
         message: `${subject} has annotation "${key}", which no cloud controller reads (did you mean "${meant}"?), ${reach}; correct the key`
       });
@@ -75821,8 +75925,8 @@ var selector_matches_pods_default = defineRule({
   summary: "Every PodMonitor selects the pods of at least one loaded workload, on a container port they declare",
   help: "Prometheus Operator turns a PodMonitor into targets only for pods whose labels satisfy spec.selector (matchLabels and matchExpressions) in the namespaces spec.namespaceSelector names (none given: the PodMonitor's own namespace; any: true: all). Pods get the labels of their pod template (spec.template.metadata.labels of a Deployment, StatefulSet, DaemonSet, ReplicaSet or Job; spec.jobTemplate.spec.template.metadata.labels of a CronJob), not the labels on the workload itself, which is the most common reason a PodMonitor copied from a Deployment selects nothing. A monitor that selects nothing scrapes nothing and reports no error anywhere: add the label to the pod template, fix the selector, or widen namespaceSelector. Pods that Prometheus Operator runs for a loaded Prometheus, PrometheusAgent, Alertmanager or ThanosRuler count, with the labels the operator gives them and spec.podMetadata.labels. When no workload at all is loaded in the namespaces the monitor looks at, or the selector picks pods the cluster runs itself (kube-proxy, CoreDNS, the control plane static pods), fedlint cannot verify the selector and says so as a note. An endpoint's `port` is the name of a container port (containers[].ports[].name) and `portNumber` its number: when none of the selected pod templates declares it, Prometheus discovers no target, so that is an error too; name the container port, or use the name it already has.",
   check({ graph, report }) {
-    const index2 = workloads(graph);
     for (const monitor of graph.all("PodMonitor")) {
+      const index2 = workloads(graph);
       const scope = graph.scopeOf(monitor);
       const problems = selectorProblems(monitor, scope, POD_MONITOR);
       for (const problem of problems) report({ resource: monitor, pointer: problem.pointer, message: problem.message, at: problem.at });
@@ -76222,7 +76326,7 @@ var placeholder_value_default = defineRule({
   help: "Guides and chart templates write placeholders such as `<WORKER_CLUSTER_IP>`, `{{ .Values.host }}`, `CHANGEME`, `REPLACE_ME`, `TODO` or `xxx.xxx.xxx.xxx` where a real value belongs. Applied as written, the API server rejects the object or stores a name that resolves to nothing, and the federation scrape finds no target. fedlint looks at every value of the kinds it reads (Services, Endpoints, EndpointSlices, monitors, ScrapeConfigs, Prometheus) except annotations, and also reports a bare ALL_CAPS token such as `CLUSTER_NAME` in a field that must hold a DNS name, an IP address, a scrape target, an object name or the cluster label's value (ALL_CAPS is fine elsewhere: `TCP`, `ClusterIP`). Replace the placeholder with the real value; for a Helm chart, lint the rendered output (`helm template … | fedlint -`).\n\n`${VAR}` and `$VAR` are Flux postBuild substitutions or envsubst variables, which repositories use on purpose: they are reported as notes, so that you can check each is defined where the manifest is deployed (the level is the `substitutionLevel` setting; `off` reports none). The capture groups of a relabeling's regex (`$1`, `${1}`, `${name}`) in its replacement are not placeholders, nor are `$$VAR` escapes and `$(VAR)` expansions.",
   check({ graph, settings, report }) {
     for (const resource of graph.resources) {
-      for (const scanned of scanValues(resource, settings.clusterLabel)) {
+      for (const scanned of scanValues(resource, settings.clusterLabel, mayHoldPlaceholder)) {
         for (const placeholder of findPlaceholders(scanned.value, scanned.role, scanned.options)) {
           const substitution = placeholder.kind === "substitution";
           if (substitution && settings.substitutionLevel === "off") continue;
@@ -76279,6 +76383,11 @@ var REFUSED_LISTS = REFUSED.map(({ name: name2, why, ranges }) => {
   for (const [network, prefix2, type] of ranges) list2.addSubnet(network, prefix2, type);
   return { name: name2, why, list: list2 };
 });
+var REFUSED_IPV4_FIRST_OCTETS = (() => {
+  const ranges = REFUSED.flatMap(({ ranges: ranges2 }) => ranges2).filter(([, , type]) => type === "ipv4");
+  if (ranges.some(([, prefix2]) => prefix2 < 8)) return null;
+  return new Set(ranges.map(([network]) => network.slice(0, network.indexOf("."))));
+})();
 var IPV4_MAPPED = new import_node_net2.BlockList();
 IPV4_MAPPED.addSubnet("::ffff:0:0", 96, "ipv6");
 var DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -76365,6 +76474,7 @@ function familyOf(address) {
 }
 function refusedProblem(address) {
   const type = (0, import_node_net2.isIPv4)(address) ? "ipv4" : "ipv6";
+  if (type === "ipv4" && REFUSED_IPV4_FIRST_OCTETS?.has(address.slice(0, address.indexOf("."))) === false) return null;
   const refused = REFUSED_LISTS.find(({ list: list2 }) => list2.check(address, type));
   if (!refused) return null;
   return `is ${refused.name}, which ${refused.why}, and the API server refuses it as an endpoint address; write the worker cluster's routable address`;

@@ -31,6 +31,18 @@ const REFUSED_LISTS = REFUSED.map(({ name, why, ranges }) => {
   return { name, why, list };
 });
 
+/**
+ * The first octets of the refused IPv4 ranges. An IPv4 address (as isIPv4 accepts it: four decimal octets without
+ * leading zeros) whose first octet is none of these is in no refused range, which spares the BlockList checks (each
+ * builds a native socket address) for nearly every address. Every refused IPv4 prefix is /8 or longer, so the first
+ * octet of its network is the first octet of each address in it; null, and no shortcut, if a range ever is not.
+ */
+const REFUSED_IPV4_FIRST_OCTETS: ReadonlySet<string> | null = (() => {
+  const ranges = REFUSED.flatMap(({ ranges }) => ranges).filter(([, , type]) => type === 'ipv4');
+  if (ranges.some(([, prefix]) => prefix < 8)) return null;
+  return new Set(ranges.map(([network]) => network.slice(0, network.indexOf('.'))));
+})();
+
 const IPV4_MAPPED = new BlockList();
 IPV4_MAPPED.addSubnet('::ffff:0:0', 96, 'ipv6');
 
@@ -143,6 +155,7 @@ function familyOf(address: string): Family | null {
 function refusedProblem(address: string): string | null {
   // BlockList checks an IPv4-mapped IPv6 address against the IPv4 ranges too.
   const type = isIPv4(address) ? 'ipv4' : 'ipv6';
+  if (type === 'ipv4' && REFUSED_IPV4_FIRST_OCTETS?.has(address.slice(0, address.indexOf('.'))) === false) return null;
   const refused = REFUSED_LISTS.find(({ list }) => list.check(address, type));
   if (!refused) return null;
   return `is ${refused.name}, which ${refused.why}, and the API server refuses it as an endpoint address; write the worker cluster's routable address`;

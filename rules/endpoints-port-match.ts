@@ -108,7 +108,7 @@ function fixedPortName(name: string, named: string[]): string | undefined {
 }
 
 /** Naming the port is a fix only when the name is certain and no other port of the same list has or would get it. */
-function portNameFix(entry: PortEntry, entries: PortEntry[], servicePorts: PortEntry[], named: string[]): Fix | undefined {
+function portNameFix(entry: PortEntry, entries: PortEntry[], servicePorts: readonly PortEntry[], named: string[]): Fix | undefined {
   if (servicePorts.length === 0) return undefined;
   const name = fixedPortName(entry.name, named);
   if (name === undefined) return undefined;

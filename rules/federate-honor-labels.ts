@@ -1,11 +1,9 @@
-import type { RulesetFunctionContext } from '@stoplight/spectral-core';
-import { describeEndpoint } from '../src/graph.js';
-import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
-import { SCRAPE_ENDPOINTS, federationEndpointAt, hasFederationEndpoint, pathFor } from '../src/spectral-endpoints.js';
+import { type MonitorEndpoint, describeEndpoint, isFederationEndpoint } from '../src/graph.js';
+import { defineSpectralRule } from '../src/spectral.js';
+import { type EndpointFinding, SCRAPE_ENDPOINTS, appliesToEndpoints, hasFederationEndpoint, onScrapeEndpoint } from '../src/spectral-endpoints.js';
 
-function honorLabels(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
-  const endpoint = federationEndpointAt(input, context);
-  if (!endpoint || endpoint.spec.honorLabels === true) return [];
+function honorLabels(endpoint: MonitorEndpoint): EndpointFinding[] {
+  if (!isFederationEndpoint(endpoint) || endpoint.spec.honorLabels === true) return [];
   const value = endpoint.spec.honorLabels;
   // `honorLabels:` with no value is null: false to the API server, and as good as absent to the person.
   const absent = value === undefined || value === null;
@@ -15,12 +13,11 @@ function honorLabels(input: unknown, _options: unknown, context: RulesetFunction
     absent
       ? {
           message: `${what} federates without honorLabels, so the federated job and instance labels become exported_job and exported_instance; add honorLabels: true`,
-          path: pathFor(context),
           fix,
         }
       : {
           message: `${what} sets honorLabels: ${JSON.stringify(value)}, so the federated job and instance labels become exported_job and exported_instance; set honorLabels: true`,
-          path: pathFor(context, 'honorLabels'),
+          at: ['honorLabels'],
           fix,
         },
   ];
@@ -34,6 +31,6 @@ export default defineSpectralRule({
     'Federated series already carry the job and instance labels of the worker cluster. Without honorLabels: true ' +
     '(absent means false), Prometheus keeps its own target labels and renames the federated ones to exported_job and ' +
     'exported_instance, breaking every query and dashboard that expects the originals. Set honorLabels: true on the endpoint.',
-  appliesTo: hasFederationEndpoint,
-  checks: [{ given: SCRAPE_ENDPOINTS, function: honorLabels }],
+  appliesTo: appliesToEndpoints(hasFederationEndpoint, honorLabels),
+  checks: [{ given: SCRAPE_ENDPOINTS, function: onScrapeEndpoint(honorLabels) }],
 });

@@ -1,15 +1,13 @@
-import type { RulesetFunctionContext } from '@stoplight/spectral-core';
-import { describeEndpoint } from '../src/graph.js';
-import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
-import { SCRAPE_ENDPOINTS, federationEndpointAt, hasFederationEndpoint, pathFor } from '../src/spectral-endpoints.js';
+import { type MonitorEndpoint, describeEndpoint, isFederationEndpoint } from '../src/graph.js';
+import { defineSpectralRule } from '../src/spectral.js';
+import { type EndpointFinding, SCRAPE_ENDPOINTS, appliesToEndpoints, hasFederationEndpoint, onScrapeEndpoint } from '../src/spectral-endpoints.js';
 
-function honorTimestamps(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
-  const endpoint = federationEndpointAt(input, context);
-  if (!endpoint || endpoint.spec.honorTimestamps !== false) return [];
+function honorTimestamps(endpoint: MonitorEndpoint): EndpointFinding[] {
+  if (!isFederationEndpoint(endpoint) || endpoint.spec.honorTimestamps !== false) return [];
   return [
     {
       message: `${describeEndpoint(endpoint)} sets honorTimestamps: false, so federated samples are stamped with the scrape time instead of the time the worker recorded them, which skews rates and shifts staleness; remove honorTimestamps or set it to true`,
-      path: pathFor(context, 'honorTimestamps'),
+      at: ['honorTimestamps'],
     },
   ];
 }
@@ -23,6 +21,6 @@ export default defineSpectralRule({
     'main Prometheus replaces it with its own scrape time: samples land up to a scrape interval late, rates and ' +
     'recording rules computed across clusters disagree, and series go stale at the wrong moment. Leave honorTimestamps ' +
     'unset (it defaults to true) or set it to true on federation endpoints.',
-  appliesTo: hasFederationEndpoint,
-  checks: [{ given: SCRAPE_ENDPOINTS, function: honorTimestamps }],
+  appliesTo: appliesToEndpoints(hasFederationEndpoint, honorTimestamps),
+  checks: [{ given: SCRAPE_ENDPOINTS, function: onScrapeEndpoint(honorTimestamps) }],
 });

@@ -1,12 +1,10 @@
-import type { RulesetFunctionContext } from '@stoplight/spectral-core';
-import { describeEndpoint } from '../src/graph.js';
+import { type MonitorEndpoint, describeEndpoint, isFederationEndpoint } from '../src/graph.js';
 import { isObject, pointerSegment } from '../src/parse.js';
-import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
-import { SCRAPE_ENDPOINTS, federationEndpointAt, hasFederationEndpoint, pathFor } from '../src/spectral-endpoints.js';
+import { defineSpectralRule } from '../src/spectral.js';
+import { type EndpointFinding, SCRAPE_ENDPOINTS, appliesToEndpoints, hasFederationEndpoint, onScrapeEndpoint } from '../src/spectral-endpoints.js';
 
-function matchRequired(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
-  const endpoint = federationEndpointAt(input, context);
-  if (!endpoint) return [];
+function matchRequired(endpoint: MonitorEndpoint): EndpointFinding[] {
+  if (!isFederationEndpoint(endpoint)) return [];
   const what = describeEndpoint(endpoint);
   const params = endpoint.spec.params;
   if (!isObject(params) || !('match[]' in params)) {
@@ -15,14 +13,14 @@ function matchRequired(input: unknown, _options: unknown, context: RulesetFuncti
       return [
         {
           message: `${what} passes param "${misspelt}", but Prometheus's /federate reads only "match[]"; rename the key to 'match[]'`,
-          path: pathFor(context, 'params', misspelt),
+          at: ['params', misspelt],
           fix: { kind: 'rename-key', pointer: `${endpoint.pointer}/params/${pointerSegment(misspelt)}`, to: 'match[]', description: `rename param "${misspelt}" to 'match[]'` },
         },
       ];
     return [
       {
         message: `${what} scrapes /federate without a 'match[]' param, so it federates no series; add params: {'match[]': ['{job="…"}']}`,
-        path: isObject(params) ? pathFor(context, 'params') : pathFor(context),
+        at: isObject(params) ? ['params'] : [],
       },
     ];
   }
@@ -30,14 +28,14 @@ function matchRequired(input: unknown, _options: unknown, context: RulesetFuncti
   // `'match[]':` with no value is null, which the API server reads as an empty list.
   if (selectors !== null && !Array.isArray(selectors)) return []; // a string here is the schema check's finding
   if (selectors === null || selectors.length === 0)
-    return [{ message: `${what} has an empty 'match[]' list, so it federates no series; add at least one series selector`, path: pathFor(context, 'params', 'match[]') }];
+    return [{ message: `${what} has an empty 'match[]' list, so it federates no series; add at least one series selector`, at: ['params', 'match[]'] }];
   return selectors.flatMap((selector: unknown, index: number) =>
     (typeof selector === 'string' && selector.trim() !== '') || (typeof selector !== 'string' && selector !== null) // wrong type: the schema check's
       ? []
       : [
           {
             message: `${what} has an empty 'match[]' selector (entry ${index + 1}); Prometheus rejects the whole federation request with HTTP 400, so remove it or write a selector`,
-            path: pathFor(context, 'params', 'match[]', index),
+            at: ['params', 'match[]', index],
           },
         ],
   );
@@ -52,6 +50,6 @@ export default defineSpectralRule({
     'rejects the whole request (HTTP 400) when one of them is empty. The parameter name must be exactly `match[]` ' +
     "(quote it in YAML: 'match[]'); `match` is ignored. Add params: {'match[]': ['{job=\"prometheus\"}']}, with " +
     'selectors as narrow as the main cluster needs.',
-  appliesTo: hasFederationEndpoint,
-  checks: [{ given: SCRAPE_ENDPOINTS, function: matchRequired }],
+  appliesTo: appliesToEndpoints(hasFederationEndpoint, matchRequired),
+  checks: [{ given: SCRAPE_ENDPOINTS, function: onScrapeEndpoint(matchRequired) }],
 });

@@ -1,8 +1,7 @@
-import type { RulesetFunctionContext } from '@stoplight/spectral-core';
-import { describeEndpoint, hasMatchParam, isConfiguredFederationPath, scrapeEndpointsOf } from '../src/graph.js';
-import { type SpectralResult, defineSpectralRule } from '../src/spectral.js';
-import type { Fix } from '../src/types.js';
-import { SCRAPE_ENDPOINTS, pathFor, scrapeEndpointAt } from '../src/spectral-endpoints.js';
+import { type MonitorEndpoint, describeEndpoint, hasMatchParam, isConfiguredFederationPath, scrapeEndpointsOf } from '../src/graph.js';
+import { defineSpectralRule } from '../src/spectral.js';
+import type { Fix, Resource } from '../src/types.js';
+import { type EndpointFinding, SCRAPE_ENDPOINTS, appliesToEndpoints, onScrapeEndpoint } from '../src/spectral-endpoints.js';
 
 /** `/federate`, or `/federate` under a route prefix (`--web.route-prefix=/prometheus`). */
 const FEDERATE_PATH = /^\/(?:[^/]+\/)*federate$/;
@@ -10,28 +9,26 @@ const FEDERATE_PATH = /^\/(?:[^/]+\/)*federate$/;
 const NEAR_MISS = /^\/?(?:[^/]+\/)*federate\/*$/;
 
 /** Endpoints with 'match[]' params whose path is not the federation handler at all: absent, /metrics, … */
-function wrongPath(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
-  const endpoint = scrapeEndpointAt(input, context);
-  if (!endpoint || !hasMatchParam(endpoint.spec)) return [];
+function wrongPath(endpoint: MonitorEndpoint): EndpointFinding[] {
+  if (!hasMatchParam(endpoint.spec)) return [];
   const field = endpoint.pathField;
   const path = endpoint.spec[field];
   const what = describeEndpoint(endpoint);
   const fix = setPath(endpoint.pointer, field, '/federate');
   if (path === undefined || path === null || path === '')
-    return [{ message: `${what} has 'match[]' params but no ${field}, so it scrapes /metrics and the selectors are ignored; set ${field}: /federate`, path: pathFor(context, field), fix }];
+    return [{ message: `${what} has 'match[]' params but no ${field}, so it scrapes /metrics and the selectors are ignored; set ${field}: /federate`, at: [field], fix }];
   // A wrong type is the schema check's finding; the near-misses are the other check's; a path the config names
   // as a federation path (a proxy route to a worker's /federate) is right by definition.
   if (typeof path !== 'string' || FEDERATE_PATH.test(path) || NEAR_MISS.test(path) || isConfiguredFederationPath(endpoint)) return [];
-  return [{ message: `${what} has 'match[]' params but scrapes "${path}", which ignores them; set ${field}: /federate`, path: pathFor(context, field), fix }];
+  return [{ message: `${what} has 'match[]' params but scrapes "${path}", which ignores them; set ${field}: /federate`, at: [field], fix }];
 }
 
 /**
  * The near-misses still reach the handler in Prometheus itself (Go adds the missing leading slash when it builds the
  * scrape URL; the router answers a trailing slash with a redirect to /federate): fragile, not broken.
  */
-function nearMiss(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {
-  const endpoint = scrapeEndpointAt(input, context);
-  if (!endpoint || !hasMatchParam(endpoint.spec)) return [];
+function nearMiss(endpoint: MonitorEndpoint): EndpointFinding[] {
+  if (!hasMatchParam(endpoint.spec)) return [];
   const field = endpoint.pathField;
   const path = endpoint.spec[field];
   if (typeof path !== 'string' || FEDERATE_PATH.test(path) || !NEAR_MISS.test(path)) return [];
@@ -43,8 +40,13 @@ function nearMiss(input: unknown, _options: unknown, context: RulesetFunctionCon
     ? `Prometheus answers it at best with a redirect to "${fixed}", which fails the scrape when followRedirects is false`
     : 'it works only because Prometheus inserts the slash when it builds the scrape URL';
   return [
-    { message: `${describeEndpoint(endpoint)} scrapes "${path}" ${slips}; ${why}; set ${field}: ${fixed}`, path: pathFor(context, field), fix: setPath(endpoint.pointer, field, fixed) },
+    { message: `${describeEndpoint(endpoint)} scrapes "${path}" ${slips}; ${why}; set ${field}: ${fixed}`, at: [field], fix: setPath(endpoint.pointer, field, fixed) },
   ];
+}
+
+/** match[] params on any scrape endpoint make a resource this rule's business, whatever the path. */
+function hasMatchParams(resource: Resource): boolean {
+  return scrapeEndpointsOf(resource).some((endpoint) => hasMatchParam(endpoint.spec));
 }
 
 function setPath(endpointPointer: string, field: string, path: string): Fix {
@@ -62,10 +64,9 @@ export default defineSpectralRule({
     '(Prometheus inserts the missing slash; it answers the trailing one with a redirect), so they are warnings. Set ' +
     '`path: /federate` (`metricsPath` on a ScrapeConfig; keep a route prefix if the source Prometheus runs with ' +
     '--web.route-prefix).',
-  // match[] params on any scrape endpoint make it this rule's business, whatever the path.
-  appliesTo: (resource) => scrapeEndpointsOf(resource).some((endpoint) => hasMatchParam(endpoint.spec)),
+  appliesTo: appliesToEndpoints(hasMatchParams, wrongPath, nearMiss),
   checks: [
-    { given: SCRAPE_ENDPOINTS, function: wrongPath },
-    { given: SCRAPE_ENDPOINTS, function: nearMiss, level: 'warning' },
+    { given: SCRAPE_ENDPOINTS, function: onScrapeEndpoint(wrongPath) },
+    { given: SCRAPE_ENDPOINTS, function: onScrapeEndpoint(nearMiss), level: 'warning' },
   ],
 });

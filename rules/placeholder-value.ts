@@ -1,5 +1,5 @@
 import { defineRule } from '../src/rule.js';
-import { type FieldRole, type Placeholder, fieldPath, findPlaceholders, scanValues } from '../src/placeholders.js';
+import { type FieldRole, type Placeholder, fieldPath, findPlaceholders, mayHoldPlaceholder, scanValues } from '../src/placeholders.js';
 
 /** What belongs where the placeholder stands, for the "replace it with …" part of a message. */
 const WHAT_BELONGS: Record<FieldRole, string> = {
@@ -34,7 +34,8 @@ export default defineRule({
     '`${1}`, `${name}`) in its replacement are not placeholders, nor are `$$VAR` escapes and `$(VAR)` expansions.',
   check({ graph, settings, report }) {
     for (const resource of graph.resources) {
-      for (const scanned of scanValues(resource, settings.clusterLabel)) {
+      // Only the values findPlaceholders can find something in: the rest are never given a pointer or a role.
+      for (const scanned of scanValues(resource, settings.clusterLabel, mayHoldPlaceholder)) {
         for (const placeholder of findPlaceholders(scanned.value, scanned.role, scanned.options)) {
           const substitution = placeholder.kind === 'substitution';
           if (substitution && settings.substitutionLevel === 'off') continue;

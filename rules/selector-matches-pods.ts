@@ -39,8 +39,9 @@ export default defineRule({
     'when none of the selected pod templates declares it, Prometheus discovers no target, so that is an error too; ' +
     'name the container port, or use the name it already has.',
   check({ graph, report }) {
-    const index = workloads(graph);
     for (const monitor of graph.all('PodMonitor')) {
+      // Built on the first PodMonitor (and shared through the graph): a repository without one never pays for it.
+      const index = workloads(graph);
       const scope = graph.scopeOf(monitor);
       const problems = selectorProblems(monitor, scope, POD_MONITOR);
       for (const problem of problems) report({ resource: monitor, pointer: problem.pointer, message: problem.message, at: problem.at });

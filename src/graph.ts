@@ -73,6 +73,9 @@ export class Graph {
   private readonly slicesByService = new Map<string, Resource[]>();
   private readonly selectedCache = new Map<Resource, Resource[]>();
   private monitorsByService: Map<Resource, Resource[]> | null = null;
+  private monitorEndpointList: readonly MonitorEndpoint[] | undefined;
+  private scrapeEndpointList: readonly MonitorEndpoint[] | undefined;
+  private federationEndpointList: readonly MonitorEndpoint[] | undefined;
 
   constructor(resources: Resource[]) {
     this.resources = resources;
@@ -119,6 +122,8 @@ export class Graph {
   /** Services in the namespaces a scope covers. */
   servicesInScope(scope: NamespaceScope): Resource[] {
     if (scope.any) return this.all('Service');
+    // One namespace (the usual scope): its own list, shared as `all` is, rather than a copy.
+    if (scope.names.length === 1) return this.servicesIn(scope.names[0]!);
     return scope.names.flatMap((namespace) => this.servicesIn(namespace));
   }
 
@@ -186,24 +191,46 @@ export class Graph {
     return this.monitorsByService.get(service) ?? [];
   }
 
+  // The endpoint lists below are asked for by several rules each (four want the federation endpoints): each is built
+  // on first use and then shared, read-only, like the rest of the graph. The federation settings they depend on are
+  // registered (useFederationDetection) before any rule runs.
+
   /** Every `spec.endpoints[]` entry of every ServiceMonitor that is a mapping. */
-  monitorEndpoints(): MonitorEndpoint[] {
-    return this.all('ServiceMonitor').flatMap(scrapeEndpointsOf);
+  monitorEndpoints(): readonly MonitorEndpoint[] {
+    return (this.monitorEndpointList ??= this.all('ServiceMonitor').flatMap(scrapeEndpointsOf));
   }
 
   /** Every scrape endpoint of every ServiceMonitor, PodMonitor and ScrapeConfig. */
-  scrapeEndpoints(): MonitorEndpoint[] {
-    return [...this.monitorEndpoints(), ...this.all('PodMonitor').flatMap(scrapeEndpointsOf), ...this.all('ScrapeConfig').flatMap(scrapeEndpointsOf)];
+  scrapeEndpoints(): readonly MonitorEndpoint[] {
+    return (this.scrapeEndpointList ??= [
+      ...this.monitorEndpoints(),
+      ...this.all('PodMonitor').flatMap(scrapeEndpointsOf),
+      ...this.all('ScrapeConfig').flatMap(scrapeEndpointsOf),
+    ]);
   }
 
   /** Endpoints that scrape another Prometheus's /federate: by path, or by a `match[]` param. */
-  federationEndpoints(): MonitorEndpoint[] {
-    return this.scrapeEndpoints().filter(isFederationEndpoint);
+  federationEndpoints(): readonly MonitorEndpoint[] {
+    return (this.federationEndpointList ??= this.scrapeEndpoints().filter(isFederationEndpoint));
   }
 }
 
-/** The scrape endpoints one resource defines (none for kinds that define none). */
-export function scrapeEndpointsOf(monitor: Resource): MonitorEndpoint[] {
+/**
+ * The scrape endpoints one resource defines (none for kinds that define none). Kept per resource, read-only: the graph's
+ * endpoint lists and each Spectral endpoint rule's `appliesTo` (several per resource) ask for the same ones.
+ */
+export function scrapeEndpointsOf(monitor: Resource): readonly MonitorEndpoint[] {
+  if (!SCRAPE_KINDS.has(monitor.kind)) return [];
+  let endpoints = endpointsOfResource.get(monitor);
+  if (!endpoints) endpointsOfResource.set(monitor, (endpoints = readScrapeEndpoints(monitor)));
+  return endpoints;
+}
+
+const endpointsOfResource = new WeakMap<Resource, readonly MonitorEndpoint[]>();
+/** The kinds that can define scrape endpoints (knownKind also wants their API group): the rest need no lookup. */
+const SCRAPE_KINDS = new Set<string>(['ServiceMonitor', 'PodMonitor', 'ScrapeConfig'] satisfies ScrapeKind[]);
+
+function readScrapeEndpoints(monitor: Resource): MonitorEndpoint[] {
   const kind = knownKind(monitor);
   if (kind === 'ScrapeConfig') return [{ monitor, kind, index: 0, pointer: '/spec', spec: spec(monitor), pathField: 'metricsPath' }];
   if (kind !== 'ServiceMonitor' && kind !== 'PodMonitor') return [];

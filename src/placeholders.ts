@@ -66,8 +66,31 @@ const CAPS_TOKEN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 /** Words that make an ALL_CAPS label value a placeholder rather than a cluster really named `EU_WEST_1`. */
 const PLACEHOLDER_WORDS = new Set(['CLUSTER', 'NAME', 'YOUR', 'MY', 'ID', 'ENV', 'REGION', 'HOST', 'IP', 'SOURCE']);
 
+/**
+ * Something every placeholder match contains: `{{` (template), `<` (angle), `$` (substitution), an `x` next to a dot
+ * (a masked IP counts only with an `x`, and each of its parts touches a dot), or `change` / `replace` in any case
+ * (keyword). With `TODO` and, in the roles that look for ALL_CAPS tokens, a capital letter, this is what a value must
+ * have for any of the scans below to find anything. Nearly every value has none of it, and this one test costs far less
+ * than the eight scans (on a large repository they were the bulk of the rule's time).
+ */
+const PLACEHOLDER_HINT = /\{\{|<|\$|x\.|\.x|change|replace/i;
+const CAPITAL = /[A-Z]/;
+
+/**
+ * False when `findPlaceholders` finds nothing in the value (true says only that it may). The role is asked for only
+ * when the value has a capital letter and nothing else gives it away, because working it out costs more than the test.
+ */
+export function mayHoldPlaceholder(value: string, role: () => FieldRole): boolean {
+  return PLACEHOLDER_HINT.test(value) || value.includes('TODO') || (CAPITAL.test(value) && role() !== 'other');
+}
+
 /** Every placeholder in a value, in order, none overlapping another. */
 export function findPlaceholders(value: string, role: FieldRole = 'other', options: PlaceholderOptions = {}): Placeholder[] {
+  return mayHoldPlaceholder(value, () => role) ? scanForPlaceholders(value, role, options) : [];
+}
+
+/** findPlaceholders without the pre-test: every scan, on every value (exported for the test that checks the pre-test). */
+export function scanForPlaceholders(value: string, role: FieldRole = 'other', options: PlaceholderOptions = {}): Placeholder[] {
   const found: Placeholder[] = [];
   const add = (kind: PlaceholderKind, start: number, end: number) => {
     if (found.some((other) => start < other.end && other.start < end)) return;
@@ -143,37 +166,75 @@ export interface ScannedValue {
   options: PlaceholderOptions;
 }
 
-/** Parts of an object that are not configuration: free text, server bookkeeping, a copy of the object. */
-const SKIPPED = new Set(['/metadata/annotations', '/metadata/managedFields', '/status']);
-
-/** Every string value of a resource of a kind fedlint reads, with its role; nothing for other kinds. */
-export function scanValues(resource: Resource, clusterLabel: string): ScannedValue[] {
+/**
+ * Every string value of a resource of a kind fedlint reads, with its role; nothing for other kinds. With `only`, just
+ * the values it accepts (placeholder-value passes `mayHoldPlaceholder`): it gets the role as a function, and the walk
+ * works out a value's role and pointer only when asked or when the value is kept. A large repository has hundreds of
+ * thousands of values and keeps almost none of them, so building a pointer and a role path for each was most of the
+ * rule's time.
+ */
+export function scanValues(
+  resource: Resource,
+  clusterLabel: string,
+  only: (value: string, role: () => FieldRole) => boolean = () => true,
+): ScannedValue[] {
   const kind = knownKind(resource);
   if (!kind) return [];
   const result: ScannedValue[] = [];
-  const visit = (node: unknown, segments: string[], parent: unknown) => {
-    const pointer = segments.map((segment) => `/${pointerSegment(segment)}`).join('');
-    if (SKIPPED.has(pointer)) return;
+  const segments: string[] = [];
+  const visit = (node: unknown, parent: unknown) => {
     if (typeof node === 'string') {
-      const role = roleOf(kind, segments, resource.body, clusterLabel);
-      result.push({ pointer, value: node, role, options: relabelOptions(segments, parent) });
+      let role: FieldRole | undefined;
+      const roleHere = () => (role ??= roleOf(kind, rolePath(segments), segments, resource.body, clusterLabel));
+      if (only(node, roleHere)) result.push({ pointer: pointerOf(segments), value: node, role: roleHere(), options: relabelOptions(segments, parent) });
     } else if (Array.isArray(node)) {
-      node.forEach((item, index) => visit(item, [...segments, String(index)], node));
+      for (let index = 0; index < node.length; index++) {
+        segments.push(String(index));
+        visit(node[index], node);
+        segments.pop();
+      }
     } else if (isObject(node)) {
-      for (const [key, item] of Object.entries(node)) visit(item, [...segments, key], node);
+      for (const key of Object.keys(node)) {
+        if (isSkipped(segments, key)) continue;
+        segments.push(key);
+        visit(node[key], node);
+        segments.pop();
+      }
     }
   };
-  visit(resource.body, [], null);
+  visit(resource.body, null);
   return result;
 }
 
-function roleOf(kind: KindName, segments: string[], body: Record<string, any>, clusterLabel: string): FieldRole {
-  const path = segments.map((segment) => (/^\d+$/.test(segment) ? '*' : segment)).join('/');
+/**
+ * Whether `key` under the segments is a part of an object that is not configuration: free text, server bookkeeping, a
+ * copy of the object (`/metadata/annotations`, `/metadata/managedFields`, `/status`).
+ */
+function isSkipped(segments: string[], key: string): boolean {
+  if (segments.length === 0) return key === 'status';
+  return segments.length === 1 && segments[0] === 'metadata' && (key === 'annotations' || key === 'managedFields');
+}
+
+function pointerOf(segments: string[]): string {
+  let pointer = '';
+  for (const segment of segments) pointer += `/${pointerSegment(segment)}`;
+  return pointer;
+}
+
+/** The segments joined by `/`, each index (each all-digit segment) written `*`: what roleOf compares. */
+function rolePath(segments: string[]): string {
+  return segments.map((segment) => (/^\d+$/.test(segment) ? '*' : segment)).join('/');
+}
+
+const SERVICE_IP_PATHS = new Set(['spec/clusterIP', 'spec/clusterIPs/*', 'spec/externalIPs/*', 'spec/loadBalancerIP']);
+
+/** `path` is the value's rolePath. */
+function roleOf(kind: KindName, path: string, segments: string[], body: Record<string, any>, clusterLabel: string): FieldRole {
   if (path === 'metadata/name' || path === 'metadata/namespace') return 'name';
   switch (kind) {
     case 'Service':
       if (path === 'spec/externalName') return 'dns';
-      if (['spec/clusterIP', 'spec/clusterIPs/*', 'spec/externalIPs/*', 'spec/loadBalancerIP'].includes(path)) return 'ip';
+      if (SERVICE_IP_PATHS.has(path)) return 'ip';
       return 'other';
     case 'Endpoints':
       if (/^subsets\/\*\/(addresses|notReadyAddresses)\/\*\/ip$/.test(path)) return 'ip';

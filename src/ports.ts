@@ -13,15 +13,26 @@ export interface PortEntry {
   targetPort?: unknown;
 }
 
-export function portsOfService(service: Resource): PortEntry[] {
+export function portsOfService(service: Resource): readonly PortEntry[] {
   const ports = isObject(service.body.spec) ? service.body.spec.ports : undefined;
   if (!Array.isArray(ports)) return [];
-  return ports.flatMap((port: unknown, index: number) =>
-    isObject(port)
-      ? [{ pointer: `/spec/ports/${index}`, name: typeof port.name === 'string' ? port.name : '', port: port.port, targetPort: port.targetPort }]
-      : [],
-  );
+  let entries = servicePorts.get(ports);
+  if (!entries) {
+    entries = ports.flatMap((port: unknown, index: number) =>
+      isObject(port)
+        ? [{ pointer: `/spec/ports/${index}`, name: typeof port.name === 'string' ? port.name : '', port: port.port, targetPort: port.targetPort }]
+        : [],
+    );
+    servicePorts.set(ports, entries);
+  }
+  return entries;
 }
+
+/**
+ * A Service's port entries, by its `spec.ports` list: the port rules ask for one Service's ports many times over (once
+ * per monitor endpoint and Endpoints object that refers to it, and again per check), and the list does not change.
+ */
+const servicePorts = new WeakMap<unknown[], readonly PortEntry[]>();
 
 /** Ports of an Endpoints object (all subsets) or of an EndpointSlice. */
 export function portsOfEndpoints(resource: Resource): PortEntry[] {

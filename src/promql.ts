@@ -51,17 +51,28 @@ export interface SeriesSelector {
  * The non-empty string entries of an endpoint's `match[]` list, parsed. Empty entries are
  * federate-match-required's finding and values of other types the schema check's.
  */
-export function matchSelectors(endpoint: MonitorEndpoint): { index: number; selector: SeriesSelector }[] {
+export function matchSelectors(endpoint: MonitorEndpoint): readonly { index: number; selector: SeriesSelector }[] {
   const params = endpoint.spec.params;
   if (!isObject(params)) return [];
   const selectors = params['match[]'];
   if (!Array.isArray(selectors)) return [];
-  const result: { index: number; selector: SeriesSelector }[] = [];
-  selectors.forEach((value: unknown, index: number) => {
-    if (typeof value === 'string' && value.trim() !== '') result.push({ index, selector: parseSeriesSelector(value) });
-  });
+  let result = parsedLists.get(selectors);
+  if (!result) {
+    const parsed: { index: number; selector: SeriesSelector }[] = [];
+    selectors.forEach((value: unknown, index: number) => {
+      if (typeof value === 'string' && value.trim() !== '') parsed.push({ index, selector: parseSeriesSelector(value) });
+    });
+    parsedLists.set(selectors, (result = parsed));
+  }
   return result;
 }
+
+/**
+ * Each `match[]` list's parsed entries, kept as long as the list itself: federate-match-syntax and federate-match-broad
+ * both read every list, and a repository with more distinct selectors than the text cache below holds would
+ * otherwise have each one parsed twice (the cache being cleared between the two rules' reads).
+ */
+const parsedLists = new WeakMap<unknown[], readonly { index: number; selector: SeriesSelector }[]>();
 
 const cache = new Map<string, SeriesSelector>();
 const CACHE_LIMIT = 2000;

@@ -178,7 +178,33 @@ export function lowestBy<T>(items: T[], key: (item: T) => number[]): T {
  * the name closest to `near` (the selecting object's own name). `candidates` must not be empty.
  */
 export function closestCandidate<T>(candidates: T[], reqs: Requirement[], labels: (candidate: T) => Labels, name: (candidate: T) => string, near: string): T {
-  return lowestBy(candidates, (candidate) => [failedRequirements(reqs, labels(candidate)).length, distance(near, name(candidate))]);
+  // lowestBy over [failed count, name distance], without its cost: a candidate replaces the best only when it is
+  // strictly lower (the first of equals wins), so one failing more requirements is out without a distance, and one
+  // failing as many needs a distance below the best's. Two names' edit distance is at least the difference of their
+  // lengths, which rules most of those out before the distance is computed. Most candidates fail every requirement
+  // of a selector that matched none of them, so the distance is rarely needed at all.
+  let best: T = candidates[0]!;
+  let bestFailed = failedCount(reqs, labels(best));
+  let bestDistance = distance(near, name(best));
+  for (let index = 1; index < candidates.length; index++) {
+    const candidate = candidates[index]!;
+    const failed = failedCount(reqs, labels(candidate));
+    if (failed > bestFailed) continue;
+    const candidateName = name(candidate);
+    if (failed === bestFailed && Math.abs(candidateName.length - near.length) >= bestDistance) continue;
+    const candidateDistance = distance(near, candidateName);
+    if (failed === bestFailed && candidateDistance >= bestDistance) continue;
+    best = candidate;
+    bestFailed = failed;
+    bestDistance = candidateDistance;
+  }
+  return best;
+}
+
+function failedCount(reqs: Requirement[], labels: Labels): number {
+  let count = 0;
+  for (const requirement of reqs) if (!requirement.matches(labels)) count++;
+  return count;
 }
 
 /**

@@ -45,6 +45,33 @@ export function defineSpectralRule(rule: SpectralRule): SpectralRule {
   return rule;
 }
 
+/**
+ * Whether Spectral may see more in a resource than the fields its own kind defines, so that an `appliesTo` cannot
+ * settle from those fields what the checks will report: an object inside the body has a `kind` (the rules' paths
+ * filter `$.[?(@.kind == …)]`, which nimma reads as the deep scan `$..[?(…)]`, so an embedded manifest's fields are
+ * reached too), or the body has a `$ref` (Spectral resolves it before the checks see the values).
+ */
+export function mayMatchMore(resource: Resource): boolean {
+  // Asked by each rule's appliesTo: walked once per resource.
+  let more = matchesMore.get(resource);
+  if (more === undefined) matchesMore.set(resource, (more = holdsMore(resource.body, false)));
+  return more;
+}
+
+const matchesMore = new WeakMap<Resource, boolean>();
+
+function holdsMore(node: unknown, nested: boolean): boolean {
+  if (typeof node !== 'object' || node === null) return false;
+  if (Array.isArray(node)) {
+    for (const item of node) if (holdsMore(item, true)) return true;
+    return false;
+  }
+  const object = node as Record<string, unknown>;
+  if (typeof object.$ref === 'string' || (nested && object.kind !== undefined)) return true;
+  for (const key in object) if (holdsMore(object[key], true)) return true;
+  return false;
+}
+
 /** A rule from a user's ruleset file, already turned into Spectral's own rule definition. */
 export interface UserRule extends RuleMeta {
   definition: Record<string, unknown>;

@@ -2,13 +2,13 @@
 // in one Spectral pass over the array of all resource bodies; result paths map
 // back to each resource's file and position.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError, lint } from '../src/index.js';
-import { compact } from './helpers.js';
+import { type LintResult, UsageError, lint } from '../src/index.js';
+import { FIXTURES, ROOT, compact } from './helpers.js';
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'fedlint-spectral-'));
@@ -98,6 +98,50 @@ test('$ref in linted YAML is never followed (no file read, no invalid-ref findin
   const result = await lint({ paths: ['ref.yaml'], cwd, rulesets: ['ruleset.yaml'] });
   // Resolved, externalName would read "TOP SECRET" and the user's rule would fire; it is an object (schema's finding).
   assert.equal(compact(result).map((f) => f.ruleId), ['schema']);
+});
+
+/** Manifests embedded in a resource: Spectral's deep-scanning paths reach their fields as well as the resource's own. */
+const EMBEDDED = [
+  'apiVersion: monitoring.coreos.com/v1',
+  'kind: ServiceMonitor',
+  'metadata: {name: outer, namespace: mon}',
+  'spec:',
+  '  selector: {matchLabels: {app: worker}}',
+  "  endpoints: [{port: web, path: /federate, honorLabels: true, params: {'match[]': ['{job=\"node\"}']}}]",
+  '  copy:',
+  '    kind: ServiceMonitor',
+  '    spec: {endpoints: [{port: web, path: /federate}]}',
+  '---',
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata: {name: worker, namespace: mon, labels: {app: worker}}',
+  'spec:',
+  '  type: ExternalName',
+  '  externalName: prometheus.worker.example.com',
+  '  ports: [{name: web, port: 9090}]',
+  '  copy: {kind: Service, spec: {externalName: 10.1.2.3}}',
+  '',
+].join('\n');
+
+test('Spectral rules find the same with every resource handed to Spectral as with only those their appliesTo picks', async () => {
+  // A user ruleset makes fedlint hand Spectral every resource; this one's only rule matches nothing.
+  const cwd = workspace({ 'inert.yaml': 'rules:\n  inert:\n    given: "$[?(@.kind == \'NoSuchKind\')]"\n    then: {function: truthy}\n', 'embedded.yaml': EMBEDDED });
+  const inert = join(cwd, 'inert.yaml');
+  const shown = (result: LintResult) =>
+    result.findings.map((finding) => ({ ...compact({ ...result, findings: [finding] })[0], pointer: finding.pointer, fix: finding.fix }));
+  const folders = [
+    ...readdirSync(FIXTURES).map((folder) => join(FIXTURES, folder)),
+    ...readdirSync(join(ROOT, 'test/corpus'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(ROOT, 'test/corpus', entry.name)),
+  ];
+  const embedded = await lint({ paths: ['embedded.yaml'], cwd });
+  // The embedded copies' own findings, which only the deep scan gives.
+  assert.ok(embedded.findings.some((finding) => finding.ruleId === 'federate-honor-labels' && finding.pointer === '/spec/copy/spec/endpoints/0'));
+  assert.ok(embedded.findings.some((finding) => finding.ruleId === 'externalname-ip' && finding.pointer === '/spec/copy/spec/externalName'));
+  for (const [paths, from] of [...folders.map((folder) => [[folder], ROOT] as const), [['embedded.yaml'], cwd] as const]) {
+    const picked = await lint({ paths: [...paths], cwd: from });
+    const everything = await lint({ paths: [...paths], cwd: from, rulesets: [inert] });
+    assert.equal(shown(everything), shown(picked), paths[0]);
+  }
 });
 
 test.run();

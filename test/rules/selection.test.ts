@@ -7,8 +7,11 @@
 // of their own. Expected lines and columns were read off the fixtures: the
 // wrong value, or the key of the mapping that lacks something.
 
+import fc from 'fast-check';
+import { distance } from 'fastest-levenshtein';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { type Labels, closestCandidate, failedRequirements, lowestBy, requirements } from '../../src/selector.js';
 import { type Compact, compact, lintPaths, lintText, ruleFindings } from '../helpers.js';
 
 const SELECTOR = 'selector-matches-service';
@@ -432,6 +435,30 @@ test('selector-matches-service: an unlabelled Service is said to have no labels 
   assert.is(
     finding!.message,
     'ServiceMonitor "web" selects no Service in namespace "shop": the closest, Service "web", has no labels at all (the selector wants app=web and tier=front); add the label to the Service or change the selector',
+  );
+});
+
+test('the closest candidate is the one failing fewest requirements, then of the nearest name, the first of equals', () => {
+  // closestCandidate prunes (by failed count, then by name length) what lowestBy over the same key compares in full.
+  const value = fc.constantFrom('web', 'api', 'worker', 'worker-1');
+  const labels = fc.dictionary(fc.constantFrom('app', 'tier', 'team'), value, { maxKeys: 3 });
+  const candidate = fc.record({ name: fc.constantFrom('', 'w', 'web', 'web-1', 'worker', 'worker-9', 'prometheus', 'prom', 'api'), labels });
+  const expression = fc.record({
+    key: fc.constantFrom('app', 'tier', 'team'),
+    operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist'),
+    values: fc.array(value, { maxLength: 2 }),
+  });
+  const selector = fc.record({ matchLabels: labels, matchExpressions: fc.array(expression, { maxLength: 2 }) });
+  const near = fc.constantFrom('', 'web', 'worker-1', 'prometheus-k8s');
+  fc.assert(
+    fc.property(fc.array(candidate, { minLength: 1, maxLength: 12 }), selector, near, (candidates, written, wanted) => {
+      const reqs = requirements(written)!;
+      const byLabels = (item: { labels: Labels }) => item.labels;
+      const byName = (item: { name: string }) => item.name;
+      const expected = lowestBy(candidates, (item) => [failedRequirements(reqs, item.labels).length, distance(wanted, item.name)]);
+      assert.ok(closestCandidate(candidates, reqs, byLabels, byName, wanted) === expected);
+    }),
+    { numRuns: 3000 },
   );
 });
 

@@ -2,10 +2,11 @@
 // insecure-federation. Bad fixtures trigger only the rule under test; good
 // fixtures give no finding from any rule.
 
+import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseDuration } from '../../src/durations.js';
-import { findPlaceholders } from '../../src/placeholders.js';
+import { type FieldRole, findPlaceholders, scanForPlaceholders } from '../../src/placeholders.js';
 import { compact, lintPaths, lintText, ruleFindings } from '../helpers.js';
 
 const DIR = 'test/fixtures';
@@ -196,6 +197,25 @@ test('placeholder detection: what counts and what does not', async () => {
     ['10.20.0.15', 'ip'],
   ] as const)
     assert.equal(kinds(value, role), [], value);
+});
+
+test('the pre-test that spares most values the placeholder scans never hides a placeholder the scans find', () => {
+  // Values cut from the pieces every kind of placeholder is made of, and the pieces that nearly make one, in every role.
+  const piece = fc.constantFrom(
+    '{{', '}}', '{', '}', '<', '>', '(?P', '(?', '$', '$$', '\\', 'x', 'X', 'xx', '.', '10', '0', '255', ':', '9090', '-', '_',
+    'change', 'CHANGE', 'Change', 'replace', 'RePlace', 'me', 'ME', 'TODO', 'todo', 'CLUSTER', 'NAME', 'EU', 'WEST', 'A', 'a', ' ', '/', '[', ']',
+  );
+  const glued = fc.array(piece, { maxLength: 10 }).map((pieces) => pieces.join(''));
+  // Masked and real IP addresses, alone or inside other text.
+  const octet = fc.constantFrom('x', 'xx', 'xxx', 'X', 'Xx', '10', '0', '255', '1x');
+  const address = fc.tuple(glued, fc.array(octet, { minLength: 4, maxLength: 4 }), glued).map(([before, octets, after]) => before + octets.join('.') + after);
+  const roles: FieldRole[] = ['dns', 'ip', 'target', 'name', 'identity', 'other'];
+  fc.assert(
+    fc.property(fc.oneof(glued, address, fc.string({ maxLength: 16 })), fc.constantFrom(...roles), (value, role) => {
+      assert.equal(findPlaceholders(value, role), scanForPlaceholders(value, role), `${role}: ${JSON.stringify(value)}`);
+    }),
+    { numRuns: 5000 },
+  );
 });
 
 // ------------------------------------------------------------ endpoints-address
