@@ -251,7 +251,7 @@ test('.pre-commit-hooks.yaml: hook fedlint runs the package\'s bin on YAML files
     { id: 'fedlint', name: 'fedlint', language: 'node', entry: 'fedlint', types: ['yaml'], require_serial: true },
   );
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  assert.is(manifest.bin[hook.entry], 'dist/src/cli.js');
+  assert.is(manifest.bin[hook.entry], 'bin/fedlint.cjs');
   // pre-commit matches `files` with Python's re.search; this pattern means the same in JavaScript.
   const files = new RegExp(hook.files);
   for (const name of ['a.yaml', 'deploy/b.yml', '.fedlint.yaml']) assert.ok(files.test(name), name);
