@@ -61585,8 +61585,12 @@ function parseText(text2, displayPath2, options = {}) {
     const source = [previousEnd, document2.range[2]];
     previousEnd = document2.range[2];
     if (document2.errors.length > 0) {
+      if (document2.errors.some((error) => STACK_EXHAUSTED.test(error.message))) {
+        stackExhausted = true;
+        problems.push({ message: "YAML syntax error: nesting too deep to parse; this document is not linted until it parses", start: document2.range[0], end: document2.range[0] + 1 });
+        return;
+      }
       for (const error of document2.errors) {
-        stackExhausted ||= STACK_EXHAUSTED.test(error.message);
         problems.push({ message: `YAML syntax error: ${reasonOf(error.message)}; this document is not linted until it parses`, start: error.pos[0], end: error.pos[1] });
       }
       return;

@@ -126,8 +126,14 @@ export function parseText(text: string, displayPath: string, options: ParseOptio
     const source: [number, number] = [previousEnd, document.range[2]];
     previousEnd = document.range[2];
     if (document.errors.length > 0) {
+      if (document.errors.some((error) => STACK_EXHAUSTED.test(error.message))) {
+        // Where the stack gives out, and what else the parser says after that, depends on how much stack the caller
+        // used: one finding at the document's start says it all, the same whichever thread or caller parses it.
+        stackExhausted = true;
+        problems.push({ message: 'YAML syntax error: nesting too deep to parse; this document is not linted until it parses', start: document.range[0], end: document.range[0] + 1 });
+        return;
+      }
       for (const error of document.errors) {
-        stackExhausted ||= STACK_EXHAUSTED.test(error.message);
         problems.push({ message: `YAML syntax error: ${reasonOf(error.message)}; this document is not linted until it parses`, start: error.pos[0], end: error.pos[1] });
       }
       return;
