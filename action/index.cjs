@@ -1,4 +1,4 @@
-// The fedlint GitHub Action, bundled by scripts/build-action.ts from src/action.ts: do not edit, run npm run build:action.
+// The fedlint GitHub Action, bundled by scripts/build-action.ts from src/: do not edit, run npm run build:action.
 "use strict";
 const fedlintBundleUrl = require("node:url").pathToFileURL(__filename).href;
 "use strict";
@@ -83887,7 +83887,7 @@ function threadCount(sources, requested) {
   return Math.min((0, import_node_os.availableParallelism)(), Math.ceil(bytes / MIN_BYTES_FOR_WORKERS), 8);
 }
 function workerScript() {
-  return ["./parse-worker.js", "./parse-worker.ts"].map((name2) => new URL(name2, fedlintBundleUrl)).find((url) => url.protocol === "file:" && (0, import_node_fs7.existsSync)(url));
+  return ["./parse-worker.js", "./parse-worker.cjs", "./parse-worker.ts"].map((name2) => new URL(name2, fedlintBundleUrl)).find((url) => url.protocol === "file:" && (0, import_node_fs7.existsSync)(url));
 }
 function parseOnWorkers(sources, threads, script, options) {
   const batches = batchesOf(sources);

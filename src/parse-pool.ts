@@ -65,12 +65,12 @@ function threadCount(sources: SourceFile[], requested: number | undefined): numb
 }
 
 /**
- * The worker's file beside this module: the compiled `.js` in dist/, or the `.ts` source when run through tsx (the
- * tests; a worker inherits the `--import tsx` of its process). A bundle without it (the GitHub Action's) parses on
- * the main thread.
+ * The worker's file beside this module: the compiled `.js` in dist/ (also what the command line's bundle finds), the
+ * GitHub Action's bundled `.cjs` (scripts/build-action.ts), or the `.ts` source when run through tsx (the tests; a
+ * worker inherits the `--import tsx` of its process). Without one, files are parsed on the main thread.
  */
 function workerScript(): URL | undefined {
-  return ['./parse-worker.js', './parse-worker.ts']
+  return ['./parse-worker.js', './parse-worker.cjs', './parse-worker.ts']
     .map((name) => new URL(name, import.meta.url))
     .find((url) => url.protocol === 'file:' && existsSync(url));
 }

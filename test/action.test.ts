@@ -5,12 +5,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ACTION_BUNDLE, actionBuildOptions } from '../scripts/build-action.js';
+import { ACTION_BUNDLE, ACTION_WORKER, actionBuildOptions } from '../scripts/build-action.js';
 import { lint } from '../src/index.js';
+import { parseText } from '../src/parse.js';
+import { READ_KINDS } from '../src/read-kinds.js';
 import { ROOT } from './helpers.js';
 
 const BUNDLE = join(ROOT, ACTION_BUNDLE);
@@ -133,10 +136,28 @@ function pullRequest(): { workspace: string; eventPath: string } {
 
 test('the committed bundle is what scripts/build-action.ts builds from the current sources (else: npm run build:action)', async () => {
   const built = await build({ ...actionBuildOptions, write: false });
-  assert.is(built.outputFiles.length, 1);
-  const fresh = built.outputFiles[0]!.text;
-  const committed = readFileSync(BUNDLE, 'utf8');
-  assert.ok(fresh === committed, `${ACTION_BUNDLE} is stale: run npm run build:action and commit it`);
+  assert.equal(built.outputFiles.map((file) => relative(ROOT, file.path)).sort(), [ACTION_BUNDLE, ACTION_WORKER]);
+  for (const file of built.outputFiles) {
+    const committed = readFileSync(file.path, 'utf8');
+    assert.ok(file.text === committed, `${relative(ROOT, file.path)} is stale: run npm run build:action and commit it`);
+  }
+});
+
+test('the bundled parse worker answers a batch exactly as parseText does on the main thread', async () => {
+  const files = ['examples/seed-federation/main-cluster.yaml', 'test/corpus/kube-prometheus/manifests'].flatMap((path) =>
+    path.endsWith('.yaml') ? [path] : readdirSync(join(ROOT, path)).filter((name) => name.endsWith('.yaml')).map((name) => join(path, name)),
+  );
+  const batch = files.map((path) => ({ text: readFileSync(join(ROOT, path), 'utf8'), displayPath: path }));
+  assert.ok(batch.length > 50);
+  const worker = new Worker(join(ROOT, ACTION_WORKER), { workerData: { readKinds: [...READ_KINDS] } });
+  const answer = await new Promise<any>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.postMessage({ batch: 7, files: batch });
+  });
+  await worker.terminate();
+  assert.is(answer.batch, 7);
+  assert.equal(answer.parsed, batch.map((file) => parseText(file.text, file.displayPath, { readKinds: READ_KINDS })));
 });
 
 test('a push: SARIF file, outputs, an annotation per finding, the job summary, exit 1 for errors', async () => {
@@ -196,6 +217,9 @@ test('the summary lists at most 100 broken links and says how many more the SARI
     objects.push(`apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: ${name}x\n  namespace: ns\nsubsets:\n  - addresses:\n      - ip: 10.0.0.1\n    ports:\n      - name: web\n        port: 80\n`);
   }
   writeFileSync(join(workspace, 'all.yaml'), objects.join('---\n'));
+  // Over 2 MB in all, so that the files are parsed on worker threads, from the bundled worker beside the bundle.
+  const filler = Array.from({ length: 9000 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: filler-${i}, namespace: ns}\ndata: {key: "${'v'.repeat(180)}"}\n`);
+  writeFileSync(join(workspace, 'filler.yaml'), filler.join('---\n'));
   const run = runAction(workspace);
   const links = run.summary.split('\n').filter((line) => line.startsWith('- '));
   assert.is(links.length, 101);
@@ -368,6 +392,7 @@ test('the bundle runs from a checkout without node_modules: rules, schemas (ever
   const checkout = tempDir('checkout');
   mkdirSync(join(checkout, 'action'));
   cpSync(BUNDLE, join(checkout, ACTION_BUNDLE));
+  cpSync(join(ROOT, ACTION_WORKER), join(checkout, ACTION_WORKER));
   cpSync(join(ROOT, 'package.json'), join(checkout, 'package.json'));
   cpSync(join(ROOT, 'schemas'), join(checkout, 'schemas'), { recursive: true });
   assert.not.ok(existsSync(join(checkout, 'node_modules')));
