@@ -14,7 +14,7 @@ import type { Finding, Resource, SourceFile } from './types.js';
 const MIN_BYTES_FOR_WORKERS = 2_000_000;
 /** One message's worth of files: large enough to amortise a round trip, small enough to keep every worker busy. */
 const BATCH_BYTES = 200_000;
-/** Below the main thread's stack (see start()); plenty for real manifests, which nest a few dozen levels at most. */
+/** Below the main thread's stack (see parseOnWorkers); plenty for real manifests, which nest a few dozen levels at most. */
 const WORKER_STACK_MB = 0.5;
 /** Batches sent ahead to each worker, so that it never waits for the main thread between two. */
 const BATCHES_IN_FLIGHT = 2;
