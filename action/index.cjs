@@ -61532,7 +61532,20 @@ var import_yaml = __toESM(require_dist(), 1);
 var MAX_ALIAS_COUNT = 1e3;
 var STACK_EXHAUSTED = /call stack/i;
 var KUSTOMIZATION_FILE = /(?:^|\/)kustomization\.ya?ml$/;
-var YAML_OPTIONS = { version: "1.1", prettyErrors: false };
+var YAML_OPTIONS = { version: "1.1", prettyErrors: false, customTags: binaryAsText };
+function binaryAsText(tags2) {
+  return tags2.map((tag) => {
+    if (typeof tag !== "object" || tag.tag !== "tag:yaml.org,2002:binary" || !("resolve" in tag)) return tag;
+    const decode = tag.resolve;
+    return {
+      ...tag,
+      resolve: (...args) => {
+        const bytes = decode(...args);
+        return bytes instanceof Uint8Array ? Buffer.from(bytes).toString("utf8") : bytes;
+      }
+    };
+  });
+}
 function makeSourceFile(path2, displayPath2, rawText) {
   const text2 = rawText.charCodeAt(0) === 65279 ? rawText.slice(1) : rawText;
   const lineStarts = [0];
@@ -61625,7 +61638,7 @@ function parseText(text2, displayPath2, options = {}) {
 function plainBody(text2, document2, readKinds) {
   const whole = () => document2.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   if (!readKinds || !isSkimmed(document2, readKinds)) return whole();
-  if (text2.slice(document2.range[0], document2.range[2]).includes("*") && hasAlias(document2)) whole();
+  if (text2.slice(document2.range[0], document2.range[2]).includes("*") && hasAlias(document2)) return whole();
   const kind = document2.get("kind");
   const metadata = document2.get("metadata", true);
   return {
@@ -83873,14 +83886,15 @@ async function parseSources(sources, options) {
   const resources = [];
   const findings = [];
   sources.forEach((source, index2) => {
-    const result = resourcesOf(source, parsed[index2], options.defaultNamespace);
+    const text2 = parsed[index2] ?? parseText(source.text, source.displayPath, parseOptions);
+    const result = resourcesOf(source, text2, options.defaultNamespace);
     for (const resource of result.resources) resources.push(resource);
     for (const finding of result.findings) findings.push(finding);
   });
   return { resources, findings };
 }
 function threadCount(sources, requested) {
-  if (requested !== void 0) return Math.max(0, Math.floor(requested));
+  if (requested !== void 0) return Math.min(Math.max(0, Math.floor(requested)), (0, import_node_os.availableParallelism)());
   let bytes = 0;
   for (const source of sources) bytes += source.text.length;
   if (bytes < MIN_BYTES_FOR_WORKERS) return 0;
@@ -83908,6 +83922,7 @@ function parseOnWorkers(sources, threads, script, options) {
       const worker = new import_node_worker_threads.Worker(script, { workerData: setup, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
       live++;
       const inFlight = /* @__PURE__ */ new Set();
+      let gone = false;
       const feed = () => {
         while (inFlight.size < BATCHES_IN_FLIGHT && next < batches.length) {
           const batch = next++;
@@ -83920,13 +83935,12 @@ function parseOnWorkers(sources, threads, script, options) {
         if (inFlight.size === 0) void worker.terminate();
       };
       worker.on("message", ({ batch, parsed }) => {
-        inFlight.delete(batch);
+        if (gone || !inFlight.delete(batch)) return;
         if (parsed) batches[batch].forEach((index2, position2) => results[index2] = parsed[position2]);
         else parseHere(batches[batch]);
         feed();
         done();
       });
-      let gone = false;
       const abandon = () => {
         if (gone) return;
         gone = true;
@@ -84471,8 +84485,8 @@ function mergeRuns(...runs) {
 async function runDeclarative(resources, levels, userRules) {
   const rules = spectralRules.filter((rule) => levels[rule.id] !== "off");
   const users = userRules.filter((rule) => levels[rule.id] !== "off");
-  const input2 = users.length > 0 ? resources : resources.filter((resource) => rules.some((rule) => rule.appliesTo(resource)));
   try {
+    const input2 = users.length > 0 ? resources : resources.filter((resource) => rules.some((rule) => rule.appliesTo(resource)));
     const reports = await runSpectral(input2, rules, users);
     const byRule = new Map([...rules, ...users].map((rule) => [rule.id, rule]));
     const findings = [...byRule.values()].flatMap(

@@ -7370,7 +7370,20 @@ var import_yaml = __toESM(require_dist(), 1);
 var MAX_ALIAS_COUNT = 1e3;
 var STACK_EXHAUSTED = /call stack/i;
 var KUSTOMIZATION_FILE = /(?:^|\/)kustomization\.ya?ml$/;
-var YAML_OPTIONS = { version: "1.1", prettyErrors: false };
+var YAML_OPTIONS = { version: "1.1", prettyErrors: false, customTags: binaryAsText };
+function binaryAsText(tags) {
+  return tags.map((tag) => {
+    if (typeof tag !== "object" || tag.tag !== "tag:yaml.org,2002:binary" || !("resolve" in tag)) return tag;
+    const decode = tag.resolve;
+    return {
+      ...tag,
+      resolve: (...args) => {
+        const bytes = decode(...args);
+        return bytes instanceof Uint8Array ? Buffer.from(bytes).toString("utf8") : bytes;
+      }
+    };
+  });
+}
 function parseText(text, displayPath, options2 = {}) {
   const objects = [];
   const problems = [];
@@ -7422,7 +7435,7 @@ function parseText(text, displayPath, options2 = {}) {
 function plainBody(text, document, readKinds) {
   const whole = () => document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   if (!readKinds || !isSkimmed(document, readKinds)) return whole();
-  if (text.slice(document.range[0], document.range[2]).includes("*") && hasAlias(document)) whole();
+  if (text.slice(document.range[0], document.range[2]).includes("*") && hasAlias(document)) return whole();
   const kind = document.get("kind");
   const metadata = document.get("metadata", true);
   return {

@@ -121,7 +121,8 @@ function cacheIsThin(fromCache, compiledSince) {
 
 /** Written whole or not at all (temporary file, then rename), so a concurrent run never reads half a file. */
 function writeCache(cacheFile, script) {
-  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  // The pid alone could repeat across containers that share a home folder.
+  const temporary = `${cacheFile}.${process.pid}-${require('node:crypto').randomBytes(4).toString('hex')}.tmp`;
   try {
     fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600, flag: 'wx' });
     fs.renameSync(temporary, cacheFile);

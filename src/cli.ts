@@ -247,17 +247,29 @@ function print(text: string): number {
   return 0;
 }
 
+// Whether main() has ended: Node exits 0 when nothing is left to wait for, so a lint that stopped without ending
+// (a fedlint bug, such as a promise nothing settles) would pass a CI check with no report. It exits 2 instead.
+let ended = false;
+process.on('exit', () => {
+  if (ended) return;
+  process.stderr.write('fedlint: internal error: the lint stopped before it finished; please report it\n');
+  process.exitCode = 2;
+});
+
 // `fedlint … | head` closes the pipe early: that is the reader's choice, not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  if (error.code !== 'EPIPE') throw error;
+  ended = true;
+  process.exit(process.exitCode ?? 0);
 });
 
 main(process.argv.slice(2)).then(
   (code) => {
+    ended = true;
     process.exitCode = code;
   },
   (error: unknown) => {
+    ended = true;
     const message = error instanceof UsageError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}; please report it`;
     process.stderr.write(`fedlint: ${message.split('\n')[0]}\n`);
     process.exitCode = 2;

@@ -179,9 +179,9 @@ async function runDeclarative(
 ): Promise<{ findings: Finding[]; failures: RuleFailure[] }> {
   const rules = spectralRules.filter((rule) => levels[rule.id] !== 'off');
   const users = userRules.filter((rule) => levels[rule.id] !== 'off');
-  // Users' rules may look at anything; fedlint's own say what they look at, which spares Spectral when nothing is there.
-  const input = users.length > 0 ? resources : resources.filter((resource) => rules.some((rule) => rule.appliesTo(resource)));
   try {
+    // Users' rules may look at anything; fedlint's own say what they look at, which spares Spectral when nothing is there.
+    const input = users.length > 0 ? resources : resources.filter((resource) => rules.some((rule) => rule.appliesTo(resource)));
     const reports = await runSpectral(input, rules, users);
     const byRule = new Map<string, SpectralRule | UserRule>([...rules, ...users].map((rule) => [rule.id, rule]));
     const findings = [...byRule.values()].flatMap((rule) =>

@@ -21,7 +21,7 @@ const BATCHES_IN_FLIGHT = 2;
 
 export interface PoolOptions extends ParseOptions {
   defaultNamespace: string;
-  /** Worker threads to parse on; 0 parses on the main thread. Default: one per core for large inputs, else none. */
+  /** Worker threads to parse on (at most one per core); 0 parses on the main thread. Default: one per core for large inputs, else none. */
   workers?: number;
 }
 
@@ -49,15 +49,18 @@ export async function parseSources(sources: SourceFile[], options: PoolOptions):
   const resources: Resource[] = [];
   const findings: Finding[] = [];
   sources.forEach((source, index) => {
-    const result = resourcesOf(source, parsed[index]!, options.defaultNamespace);
+    // Every slot is filled by a worker or by parseOnWorkers' fallback; a hole would be a pool bug, still not a lost file.
+    const text = parsed[index] ?? parseText(source.text, source.displayPath, parseOptions);
+    const result = resourcesOf(source, text, options.defaultNamespace);
     for (const resource of result.resources) resources.push(resource);
     for (const finding of result.findings) findings.push(finding);
   });
   return { resources, findings };
 }
 
+/** Never more threads than cores: parsing is all CPU, and each thread holds its own heap. */
 function threadCount(sources: SourceFile[], requested: number | undefined): number {
-  if (requested !== undefined) return Math.max(0, Math.floor(requested));
+  if (requested !== undefined) return Math.min(Math.max(0, Math.floor(requested)), availableParallelism());
   let bytes = 0;
   for (const source of sources) bytes += source.text.length;
   if (bytes < MIN_BYTES_FOR_WORKERS) return 0;
@@ -75,8 +78,11 @@ function workerScript(): URL | undefined {
     .find((url) => url.protocol === 'file:' && existsSync(url));
 }
 
-/** Every file's ParsedText, by index. Batches a worker cannot handle, or left by a worker that died, are parsed here. */
-function parseOnWorkers(sources: SourceFile[], threads: number, script: URL, options: ParseOptions): Promise<ParsedText[]> {
+/**
+ * Every file's ParsedText, by index. Batches a worker cannot handle, or left by a worker that died, are parsed here.
+ * Exported for the tests, which give it a worker script that fails on purpose.
+ */
+export function parseOnWorkers(sources: SourceFile[], threads: number, script: URL, options: ParseOptions): Promise<ParsedText[]> {
   const batches = batchesOf(sources);
   if (batches.length === 0) return Promise.resolve([]);
   const results: ParsedText[] = new Array(sources.length);
@@ -97,6 +103,7 @@ function parseOnWorkers(sources: SourceFile[], threads: number, script: URL, opt
       const worker = new Worker(script, { workerData: setup, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
       live++;
       const inFlight = new Set<number>();
+      let gone = false;
       const feed = () => {
         while (inFlight.size < BATCHES_IN_FLIGHT && next < batches.length) {
           const batch = next++;
@@ -109,14 +116,15 @@ function parseOnWorkers(sources: SourceFile[], threads: number, script: URL, opt
         if (inFlight.size === 0) void worker.terminate();
       };
       worker.on('message', ({ batch, parsed }: WorkerAnswer) => {
-        inFlight.delete(batch);
+        // Node may deliver a message the worker posted before it failed after the failure: abandon() has parsed
+        // that batch here already, and the worker takes no more.
+        if (gone || !inFlight.delete(batch)) return;
         if (parsed) batches[batch]!.forEach((index, position) => (results[index] = parsed[position]!));
         else parseHere(batches[batch]!);
         feed();
         done();
       });
       // A worker that fails to start or dies leaves its batches to the main thread, and when none is left, the rest.
-      let gone = false;
       const abandon = () => {
         if (gone) return;
         gone = true;

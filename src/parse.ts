@@ -6,7 +6,7 @@
 // (cached per document), which costs little because few documents have
 // findings, and keeps a large lint's memory to the plain bodies.
 
-import { type Document, type Node, type YAMLMap, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
+import { type Document, type Node, type ScalarTag, type Tags, type YAMLMap, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { Finding, Region, Resource, SourceFile } from './types.js';
 
 /** An alias bomb is refused once expansion would visit more aliases than this. */
@@ -18,7 +18,26 @@ const STACK_EXHAUSTED = /call stack/i;
 const KUSTOMIZATION_FILE = /(?:^|\/)kustomization\.ya?ml$/;
 
 // YAML 1.1 is what the Kubernetes API server's decoder (go-yaml) speaks: `yes` is true, `<<` merges.
-const YAML_OPTIONS = { version: '1.1', prettyErrors: false } as const;
+const YAML_OPTIONS = { version: '1.1', prettyErrors: false, customTags: binaryAsText } as const;
+
+/**
+ * `!!binary` read as go-yaml reads it into an untyped value: the decoded bytes as a string (`!!binary c3Zj` is "svc"),
+ * rather than `yaml`'s Buffer, which a worker thread would also send back as a plain Uint8Array that prints otherwise.
+ * `yaml`'s own tag still decodes the base64.
+ */
+function binaryAsText(tags: Tags): Tags {
+  return tags.map((tag) => {
+    if (typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:binary' || !('resolve' in tag)) return tag;
+    const decode = (tag as ScalarTag).resolve;
+    return {
+      ...tag,
+      resolve: (...args: Parameters<ScalarTag['resolve']>) => {
+        const bytes = decode(...args);
+        return bytes instanceof Uint8Array ? Buffer.from(bytes).toString('utf8') : bytes;
+      },
+    } as ScalarTag;
+  });
+}
 
 export interface ParseResult {
   resources: Resource[];
@@ -173,9 +192,9 @@ export function parseText(text: string, displayPath: string, options: ParseOptio
 function plainBody(text: string, document: Document.Parsed, readKinds: ReadonlySet<string> | undefined): unknown {
   const whole = () => document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   if (!readKinds || !isSkimmed(document, readKinds)) return whole();
-  // An alias bomb is refused while expanding, so a document with aliases is expanded even when only its identity is
-  // kept: the API server refuses the bomb too. Aliases are rare, and a text without `*` cannot hold one.
-  if (text.slice(document.range[0], document.range[2]).includes('*') && hasAlias(document)) whole();
+  // A document with aliases is read whole: an alias bomb is refused while expanding (the API server refuses it too),
+  // and an alias may stand for the metadata itself. Aliases are rare, and a text without `*` cannot hold one.
+  if (text.slice(document.range[0], document.range[2]).includes('*') && hasAlias(document)) return whole();
   const kind = document.get('kind');
   const metadata = document.get('metadata', true);
   return {

@@ -4,10 +4,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lint, type LintResult } from '../src/index.js';
-import { parseText } from '../src/parse.js';
+import { makeSourceFile, parseText } from '../src/parse.js';
+import { parseOnWorkers } from '../src/parse-pool.js';
 import { READ_KINDS } from '../src/read-kinds.js';
 import { ROOT, compact, lintText } from './helpers.js';
 
@@ -54,6 +56,52 @@ test('hostile files give the same findings on a worker as on the main thread', a
   );
 });
 
+test('workers that die right after answering (a late answer after their error): every file parsed once, in order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fedlint-dying-'));
+  const script = join(dir, 'dying-worker.mjs');
+  writeFileSync(
+    script,
+    [
+      "import { parentPort } from 'node:worker_threads';",
+      `import { parseText } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src', 'parse.ts')).href)};`,
+      "parentPort.on('message', ({ batch, files }) => {",
+      '  parentPort.postMessage({ batch, parsed: files.map((file) => parseText(file.text, file.displayPath)) });',
+      "  throw new Error('dies after answering');",
+      '});',
+    ].join('\n'),
+  );
+  // Batches of about 200 KB: 40 files of 60 KB make a dozen, more than the workers that die.
+  const sources = Array.from({ length: 40 }, (_, i) =>
+    makeSourceFile(`f${i}.yaml`, `f${i}.yaml`, `kind: Service\nmetadata: {name: s${i}}\ndata: "${'x'.repeat(60_000)}"\n---\n: bad [\n`),
+  );
+  for (let round = 0; round < 3; round++) {
+    const parsed = await parseOnWorkers(sources, 2, pathToFileURL(script), {});
+    assert.equal(parsed, sources.map((source) => parseText(source.text, source.displayPath)));
+  }
+});
+
+test('!!binary is the decoded text, as the API server reads it, on every thread', async () => {
+  const text = [
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata: {name: web, namespace: mon, labels: {app: !!binary d2Vi}}',
+    'spec: {ports: [{name: metrics, port: 9090}]}',
+    '---',
+    'apiVersion: monitoring.coreos.com/v1',
+    'kind: ServiceMonitor',
+    'metadata: {name: web, namespace: mon}',
+    'spec: {selector: {matchLabels: {app: !!binary d2Vi}}, endpoints: [{port: metrics}]}',
+    '',
+  ].join('\n');
+  assert.equal(parseText(text, 'x.yaml').objects[0]!.body.metadata.labels, { app: 'web' });
+  const dir = mkdtempSync(join(tmpdir(), 'fedlint-binary-'));
+  writeFileSync(join(dir, 'web.yaml'), text.replace('d2Vi}}\nspec', 'd2Vh}}\nspec'));
+  const here = await lint({ paths: ['.'], cwd: dir, workers: 0, config: false });
+  const threads = await lint({ paths: ['.'], cwd: dir, workers: 2, config: false });
+  assert.equal(summary(threads), summary(here));
+  assert.match(compact(here)[0]!.message, /has app=wea, not app=web/);
+});
+
 test('a kind no rule reads keeps only its identity; one with a pod template, a merge key or a read kind stays whole', () => {
   const options = { readKinds: READ_KINDS };
   const body = (text: string) => parseText(text, 'x.yaml', options).objects[0]!.body;
@@ -68,6 +116,9 @@ test('a kind no rule reads keeps only its identity; one with a pod template, a m
   assert.ok(body(cronJob).spec);
   const merged = 'base: &base {spec: {template: {}}}\n<<: *base\nkind: Widget\nmetadata: {name: w}\n';
   assert.ok(body(merged).spec);
+  // Metadata (the name, a fedlint.dev/ignore annotation) may itself be an alias: a document with aliases is read whole.
+  const aliased = 'apiVersion: v1\nkind: ConfigMap\ndata:\n  meta: &m {name: dash}\nmetadata: *m\n';
+  assert.equal(body(aliased).metadata, { name: 'dash' });
   assert.ok(body('apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: ClusterIP}\n').spec);
   // Without readKinds (the default), every body is whole.
   assert.equal(parseText('kind: ConfigMap\ndata: {a: b}\n', 'x.yaml').objects[0]!.body.data, { a: 'b' });
