@@ -41,8 +41,8 @@ Options:
                              in the working directory, else at the git root)
       --no-config            use no config file
       --max-file-size SIZE   do not read files larger than SIZE (default 10MB)
-      --concurrency N        threads that parse YAML: a number, auto (default: one
-                             per core for inputs over 2 MB) or off (main thread only)
+      --concurrency N        threads that parse YAML: a number (at most one per core),
+                             auto (default: one per core for inputs over 2 MB) or off
       --substitution-level L level of \${VAR} substitutions placeholder-value finds:
                              off, note (default), warning or error
       --no-context           when given files only, lint just them: do not load the
