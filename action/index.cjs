@@ -83874,7 +83874,7 @@ function compare(a, b) {
 var import_node_fs7 = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_worker_threads = require("node:worker_threads");
-var MIN_BYTES_FOR_WORKERS = 2e6;
+var MIN_BYTES_FOR_WORKERS = 4e6;
 var BATCH_BYTES = 2e5;
 var WORKER_STACK_MB = 0.5;
 var BATCHES_IN_FLIGHT = 2;

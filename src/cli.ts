@@ -42,7 +42,7 @@ Options:
       --no-config            use no config file
       --max-file-size SIZE   do not read files larger than SIZE (default 10MB)
       --concurrency N        threads that parse YAML: a number (at most one per core),
-                             auto (default: one per core for inputs over 2 MB) or off
+                             auto (default: one per core for inputs over 4 MB) or off
       --substitution-level L level of \${VAR} substitutions placeholder-value finds:
                              off, note (default), warning or error
       --no-context           when given files only, lint just them: do not load the

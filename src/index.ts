@@ -61,7 +61,7 @@ export interface LintOptions {
   config?: string | false;
   /** Which scrape endpoints are federation endpoints (default: path ending in `federate`, or a `match[]` param). */
   federation?: Partial<FederationDetection>;
-  /** Worker threads to parse YAML on: 0 parses on the main thread; default one per core for inputs over 2 MB (parse-pool.ts). */
+  /** Worker threads to parse YAML on: 0 parses on the main thread; default one per core for inputs over 4 MB (parse-pool.ts). */
   workers?: number;
 }
 

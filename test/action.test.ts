@@ -217,8 +217,8 @@ test('the summary lists at most 100 broken links and says how many more the SARI
     objects.push(`apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: ${name}x\n  namespace: ns\nsubsets:\n  - addresses:\n      - ip: 10.0.0.1\n    ports:\n      - name: web\n        port: 80\n`);
   }
   writeFileSync(join(workspace, 'all.yaml'), objects.join('---\n'));
-  // Over 2 MB in all, so that the files are parsed on worker threads, from the bundled worker beside the bundle.
-  const filler = Array.from({ length: 9000 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: filler-${i}, namespace: ns}\ndata: {key: "${'v'.repeat(180)}"}\n`);
+  // Over 4 MB in all, so that the files are parsed on worker threads, from the bundled worker beside the bundle.
+  const filler = Array.from({ length: 17000 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: filler-${i}, namespace: ns}\ndata: {key: "${'v'.repeat(180)}"}\n`);
   writeFileSync(join(workspace, 'filler.yaml'), filler.join('---\n'));
   const run = runAction(workspace);
   const links = run.summary.split('\n').filter((line) => line.startsWith('- '));
