@@ -14318,7 +14318,7 @@ var init_scanner = __esm({
 });
 
 // node_modules/jsonc-parser/lib/esm/impl/format.js
-function format(documentText, range2, options) {
+function format(documentText2, range2, options) {
   var initialIndentLevel;
   var formatText;
   var formatTextStart;
@@ -14328,23 +14328,23 @@ function format(documentText, range2, options) {
     rangeStart = range2.offset;
     rangeEnd = rangeStart + range2.length;
     formatTextStart = rangeStart;
-    while (formatTextStart > 0 && !isEOL(documentText, formatTextStart - 1)) {
+    while (formatTextStart > 0 && !isEOL(documentText2, formatTextStart - 1)) {
       formatTextStart--;
     }
     var endOffset = rangeEnd;
-    while (endOffset < documentText.length && !isEOL(documentText, endOffset)) {
+    while (endOffset < documentText2.length && !isEOL(documentText2, endOffset)) {
       endOffset++;
     }
-    formatText = documentText.substring(formatTextStart, endOffset);
+    formatText = documentText2.substring(formatTextStart, endOffset);
     initialIndentLevel = computeIndentLevel(formatText, options);
   } else {
-    formatText = documentText;
+    formatText = documentText2;
     initialIndentLevel = 0;
     formatTextStart = 0;
     rangeStart = 0;
-    rangeEnd = documentText.length;
+    rangeEnd = documentText2.length;
   }
-  var eol = getEOL(options, documentText);
+  var eol = getEOL(options, documentText2);
   var lineBreak = false;
   var indentLevel = 0;
   var indentValue;
@@ -14370,7 +14370,7 @@ function format(documentText, range2, options) {
   }
   var editOperations = [];
   function addEdit(text2, startOffset, endOffset2) {
-    if (!hasError && startOffset < rangeEnd && endOffset2 > rangeStart && documentText.substring(startOffset, endOffset2) !== text2) {
+    if (!hasError && startOffset < rangeEnd && endOffset2 > rangeStart && documentText2.substring(startOffset, endOffset2) !== text2) {
       editOperations.push({ offset: startOffset, length: endOffset2 - startOffset, content: text2 });
     }
   }
@@ -15362,8 +15362,8 @@ function printParseErrorCode(code) {
   }
   return "<unknown ParseErrorCode>";
 }
-function format2(documentText, range2, options) {
-  return format(documentText, range2, options);
+function format2(documentText2, range2, options) {
+  return format(documentText2, range2, options);
 }
 function modify(text2, path2, value, options) {
   return setProperty(text2, path2, value, options.formattingOptions, options.getInsertionIndex);
@@ -61683,6 +61683,7 @@ function makeResource(file, object, defaultNamespace) {
   return {
     file,
     documentIndex,
+    documentSource: source,
     basePointer,
     apiVersion,
     group: slash === -1 ? "" : apiVersion.slice(0, slash),
@@ -62398,24 +62399,28 @@ function leftOut(findings) {
 // src/fix.ts
 var YAML_OPTIONS2 = { version: "1.1", prettyErrors: false };
 var MAX_ALIAS_COUNT2 = 1e3;
+function documentText(texts, file, [start, end]) {
+  let byStart = texts.get(file);
+  if (!byStart) texts.set(file, byStart = /* @__PURE__ */ new Map());
+  let entry = byStart.get(start);
+  if (!entry) {
+    const text2 = file.text.slice(start, end);
+    byStart.set(start, entry = { start, text: text2, documents: parseDocuments(text2) });
+  }
+  return entry;
+}
+var inFile = (edit, start) => ({ ...edit, start: edit.start + start, end: edit.end + start });
 function planFixes(findings) {
   const planned = /* @__PURE__ */ new Map();
-  const byFile = /* @__PURE__ */ new Map();
+  const texts = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    if (!finding.fix) continue;
-    const list2 = byFile.get(finding.location.file) ?? [];
-    list2.push(finding);
-    byFile.set(finding.location.file, list2);
-  }
-  for (const [file, fileFindings] of byFile) {
-    const documents = parseDocuments(file.text);
-    for (const finding of fileFindings) {
-      const fix = finding.fix;
-      const document2 = documents[fix.documentIndex];
-      if (!document2 || document2.errors.length > 0) continue;
-      const edit = editFor(file.text, document2, fix);
-      if (edit && editsDoOnlyThis(file.text, documents, [{ edit, fix }])) planned.set(finding, edit);
-    }
+    const fix = finding.fix;
+    if (!fix) continue;
+    const own = documentText(texts, finding.location.file, fix.documentSource);
+    const document2 = own.documents[own.documents.length - 1];
+    if (!document2 || document2.errors.length > 0) continue;
+    const edit = editFor(own.text, document2, fix);
+    if (edit && editsDoOnlyThis(own, [{ edit, fix }])) planned.set(finding, inFile(edit, own.start));
   }
   return planned;
 }
@@ -62530,18 +62535,15 @@ function readsBackAs(value, context) {
   const data = documents[0].toJS();
   return context.key ? isObject(data) && Object.keys(data).length === 1 && data[value] === "x" : isObject(data) && data.k === value;
 }
-function editsDoOnlyThis(text2, before, edits) {
-  const after = parseDocuments(applyEdits(text2, edits.map(({ edit }) => edit)));
+function editsDoOnlyThis(own, edits) {
+  const before = own.documents;
+  const after = parseDocuments(applyEdits(own.text, edits.map(({ edit }) => edit)));
   if (after.length !== before.length || after.some((document2) => document2.errors.length > 0)) return false;
-  const touched = new Set(edits.map(({ fix }) => fix.documentIndex));
-  for (const index2 of touched) {
-    const expected = plainData(before[index2]);
-    const actual = plainData(after[index2]);
-    if (expected === void 0 || actual === void 0) return false;
-    for (const { fix } of edits) if (fix.documentIndex === index2 && !applyToData(expected, fix)) return false;
-    if (canonical(expected) !== canonical(actual)) return false;
-  }
-  return true;
+  const expected = plainData(before[before.length - 1]);
+  const actual = plainData(after[after.length - 1]);
+  if (expected === void 0 || actual === void 0) return false;
+  for (const { fix } of edits) if (!applyToData(expected, fix)) return false;
+  return canonical(expected) === canonical(actual);
 }
 function plainData(document2) {
   try {
@@ -83846,7 +83848,7 @@ function toFinding(ruleId, level, report) {
       resourceKey: resourceKey(related.resource)
     })),
     // Fixes travel with the finding, anchored in the file's document like `pointer` (a List item's base included).
-    ...report.fix ? { fix: { ...report.fix, pointer: `${resource.basePointer}${report.fix.pointer}`, documentIndex: resource.documentIndex } } : {}
+    ...report.fix ? { fix: { ...report.fix, pointer: `${resource.basePointer}${report.fix.pointer}`, documentIndex: resource.documentIndex, documentSource: resource.documentSource } } : {}
   };
 }
 function resourceKey(resource) {

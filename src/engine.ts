@@ -73,7 +73,7 @@ function toFinding(ruleId: string, level: Finding['level'], report: Report): Fin
     })),
     // Fixes travel with the finding, anchored in the file's document like `pointer` (a List item's base included).
     ...(report.fix
-      ? { fix: { ...report.fix, pointer: `${resource.basePointer}${report.fix.pointer}`, documentIndex: resource.documentIndex } }
+      ? { fix: { ...report.fix, pointer: `${resource.basePointer}${report.fix.pointer}`, documentIndex: resource.documentIndex, documentSource: resource.documentSource } }
       : {}),
   };
 }

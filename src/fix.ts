@@ -3,6 +3,10 @@
 // text, so only the edited node changes: comments, key order, quoting, indentation, CRLF line breaks and a BOM keep
 // their bytes (re-stringifying the Document would reformat it). Every edit is checked by parsing the result: the
 // document must hold exactly the intended value and nothing else must change, or the finding gets no fix.
+//
+// Both happen on the fixed document's own text (DocumentFix.documentSource), not the whole file: an edit is one
+// scalar or one `key: value` line inside a document, which cannot change how another document parses, and parsing a
+// whole file again for every fixable finding made SARIF output of a large repository slower than the lint itself.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { distance } from 'fastest-levenshtein';
@@ -32,27 +36,48 @@ const YAML_OPTIONS = { version: '1.1', prettyErrors: false } as const;
 const MAX_ALIAS_COUNT = 1000;
 
 /**
+ * One document's own text, `file.text[start, start + text.length)`, parsed: the fixed document is the last of
+ * `documents` (the text before its `---` may hold an empty one, such as a `...` that ended the previous document).
+ */
+interface DocumentText {
+  start: number;
+  text: string;
+  documents: Document.Parsed[];
+}
+
+/** Documents parsed for fixing, per file and start offset: findings in one document share its parse. */
+type DocumentTexts = Map<SourceFile, Map<number, DocumentText>>;
+
+function documentText(texts: DocumentTexts, file: SourceFile, [start, end]: [number, number]): DocumentText {
+  let byStart = texts.get(file);
+  if (!byStart) texts.set(file, (byStart = new Map()));
+  let entry = byStart.get(start);
+  if (!entry) {
+    const text = file.text.slice(start, end);
+    byStart.set(start, (entry = { start, text, documents: parseDocuments(text) }));
+  }
+  return entry;
+}
+
+/** An edit of a document's text as an edit of its file, and back. */
+const inFile = (edit: TextEdit, start: number): TextEdit => ({ ...edit, start: edit.start + start, end: edit.end + start });
+const inDocument = (edit: TextEdit, start: number): TextEdit => inFile(edit, -start);
+
+/**
  * The text edit of each finding's fix, where one can be made safely. Each edit stands on its own (SARIF offers them
  * one by one); `fixFindings` picks the ones that can be applied together.
  */
 export function planFixes(findings: Finding[]): Map<Finding, TextEdit> {
   const planned = new Map<Finding, TextEdit>();
-  const byFile = new Map<SourceFile, Finding[]>();
+  const texts: DocumentTexts = new Map();
   for (const finding of findings) {
-    if (!finding.fix) continue;
-    const list = byFile.get(finding.location.file) ?? [];
-    list.push(finding);
-    byFile.set(finding.location.file, list);
-  }
-  for (const [file, fileFindings] of byFile) {
-    const documents = parseDocuments(file.text);
-    for (const finding of fileFindings) {
-      const fix = finding.fix!;
-      const document = documents[fix.documentIndex];
-      if (!document || document.errors.length > 0) continue;
-      const edit = editFor(file.text, document, fix);
-      if (edit && editsDoOnlyThis(file.text, documents, [{ edit, fix }])) planned.set(finding, edit);
-    }
+    const fix = finding.fix;
+    if (!fix) continue;
+    const own = documentText(texts, finding.location.file, fix.documentSource);
+    const document = own.documents[own.documents.length - 1];
+    if (!document || document.errors.length > 0) continue;
+    const edit = editFor(own.text, document, fix);
+    if (edit && editsDoOnlyThis(own, [{ edit, fix }])) planned.set(finding, inFile(edit, own.start));
   }
   return planned;
 }
@@ -64,23 +89,30 @@ export function planFixes(findings: Finding[]): Map<Finding, TextEdit> {
  */
 export function fixFindings(findings: Finding[]): FixedFile[] {
   const planned = planFixes(findings.filter(isReported));
-  const byFile = new Map<SourceFile, { accepted: { edit: TextEdit; fix: DocumentFix }[]; fixed: Finding[]; documents: Document.Parsed[] }>();
+  const texts: DocumentTexts = new Map();
+  // Per document (edits are checked together where they can meet), and per file for the result.
+  const acceptedIn = new Map<DocumentText, { edit: TextEdit; fix: DocumentFix }[]>();
+  const byFile = new Map<SourceFile, { edits: TextEdit[]; fixed: Finding[] }>();
   for (const [finding, edit] of planned) {
     const file = finding.location.file;
-    let entry = byFile.get(file);
-    if (!entry) byFile.set(file, (entry = { accepted: [], fixed: [], documents: parseDocuments(file.text) }));
+    const own = documentText(texts, file, finding.fix!.documentSource);
+    const accepted = acceptedIn.get(own) ?? [];
+    const local = inDocument(edit, own.start);
     // Two findings with the one fix (the same edit) are both fixed by it.
-    const same = entry.accepted.some(({ edit: other }) => other.start === edit.start && other.end === edit.end && other.text === edit.text);
+    const same = accepted.some(({ edit: other }) => other.start === local.start && other.end === local.end && other.text === local.text);
     if (!same) {
-      if (entry.accepted.some(({ edit: other }) => overlaps(other, edit))) continue;
-      const together = [...entry.accepted, { edit, fix: finding.fix! }];
-      if (!editsDoOnlyThis(file.text, entry.documents, together)) continue;
-      entry.accepted = together;
+      if (accepted.some(({ edit: other }) => overlaps(other, local))) continue;
+      const together = [...accepted, { edit: local, fix: finding.fix! }];
+      if (!editsDoOnlyThis(own, together)) continue;
+      acceptedIn.set(own, together);
     }
+    let entry = byFile.get(file);
+    if (!entry) byFile.set(file, (entry = { edits: [], fixed: [] }));
+    if (!same) entry.edits.push(edit);
     entry.fixed.push(finding);
   }
   return [...byFile]
-    .map(([file, { accepted, fixed }]) => ({ file, text: applyEdits(file.text, accepted.map(({ edit }) => edit)), fixed }))
+    .map(([file, { edits, fixed }]) => ({ file, text: applyEdits(file.text, edits), fixed }))
     .filter((fixedFile) => fixedFile.text !== fixedFile.file.text); // an edit that changes nothing fixes nothing
 }
 
@@ -303,21 +335,18 @@ function readsBackAs(value: string, context: { inFlow: boolean; key?: boolean })
 // ---- the check that an edit did exactly what its fix says ----
 
 /**
- * After the edits, each document equals the document before with only the fixes applied to its data (and the file
- * parses into as many documents, without errors).
+ * After the edits (of one document's text), the document equals the document before with only the fixes applied to
+ * its data, and its text parses into as many documents as before, without errors.
  */
-function editsDoOnlyThis(text: string, before: Document.Parsed[], edits: { edit: TextEdit; fix: DocumentFix }[]): boolean {
-  const after = parseDocuments(applyEdits(text, edits.map(({ edit }) => edit)));
+function editsDoOnlyThis(own: DocumentText, edits: { edit: TextEdit; fix: DocumentFix }[]): boolean {
+  const before = own.documents;
+  const after = parseDocuments(applyEdits(own.text, edits.map(({ edit }) => edit)));
   if (after.length !== before.length || after.some((document) => document.errors.length > 0)) return false;
-  const touched = new Set(edits.map(({ fix }) => fix.documentIndex));
-  for (const index of touched) {
-    const expected = plainData(before[index]!);
-    const actual = plainData(after[index]!);
-    if (expected === undefined || actual === undefined) return false;
-    for (const { fix } of edits) if (fix.documentIndex === index && !applyToData(expected, fix)) return false;
-    if (canonical(expected) !== canonical(actual)) return false;
-  }
-  return true;
+  const expected = plainData(before[before.length - 1]!);
+  const actual = plainData(after[after.length - 1]!);
+  if (expected === undefined || actual === undefined) return false;
+  for (const { fix } of edits) if (!applyToData(expected, fix)) return false;
+  return canonical(expected) === canonical(actual);
 }
 
 function plainData(document: Document.Parsed): unknown {

@@ -248,6 +248,7 @@ function makeResource(file: SourceFile, object: ParsedObject, defaultNamespace: 
   return {
     file,
     documentIndex,
+    documentSource: source,
     basePointer,
     apiVersion,
     group: slash === -1 ? '' : apiVersion.slice(0, slash),

@@ -31,6 +31,8 @@ export interface Resource {
   file: SourceFile;
   /** Index of the YAML document in its file (0-based). */
   documentIndex: number;
+  /** Offsets [start, end) of the file's text that parses back to this object's document on its own (parse.ts). */
+  documentSource: [number, number];
   /** JSON pointer of this object inside its document: '' or '/items/3' for `kind: List`. */
   basePointer: string;
   apiVersion: string;
@@ -81,8 +83,11 @@ export type Fix = { description: string } & (
   | { kind: 'rename-key'; pointer: string; to: string }
 );
 
-/** A fix as a finding carries it: the pointer is inside the file's document `documentIndex`, like `Finding.pointer`. */
-export type DocumentFix = Fix & { documentIndex: number };
+/**
+ * A fix as a finding carries it: the pointer is inside the file's document `documentIndex`, like `Finding.pointer`,
+ * whose own text is `documentSource` (Resource.documentSource): fix.ts edits and checks that document alone.
+ */
+export type DocumentFix = Fix & { documentIndex: number; documentSource: [number, number] };
 
 export interface Location {
   file: SourceFile;

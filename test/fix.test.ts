@@ -393,6 +393,31 @@ test('no fix where the edit is not the one edit: ties, a Service with Endpoints 
   );
 });
 
+test('fixes in later documents of a file: each edit is made on its own document, at its offsets in the file', async () => {
+  const monitor = (name: string, honor: string) =>
+    `apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: ${name}, namespace: n}\nspec:\n  endpoints:\n    - port: web\n      path: /federate\n${honor}      params: {'match[]': ['{job="x"}']}\n      relabelings: [{targetLabel: cluster, replacement: w}]\n`;
+  const text = [
+    '# leading comment\n',
+    monitor('a', '      honorLabels: false\n'),
+    '...\n%YAML 1.1\n---\n# between\n',
+    monitor('b', ''),
+    '---\n',
+    monitor('c', '      honorLabels: "no"\n'),
+  ].join('');
+  const result = await lintText(text, 'multi.yaml');
+  const honor = result.findings.filter((finding) => finding.ruleId === 'federate-honor-labels');
+  assert.is(honor.length, 3);
+  const planned = planFixes(honor);
+  assert.equal(honor.map((finding) => planned.get(finding)?.text), ['true', '      honorLabels: true\n', 'true']);
+  const [fixed] = fixFindings(honor);
+  assert.is(fixed!.fixed.length, 3);
+  assert.is(fixed!.text, text.replace('honorLabels: false', 'honorLabels: true').replace('honorLabels: "no"', 'honorLabels: true').replace(
+    "# between\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: b, namespace: n}\nspec:\n  endpoints:\n    - port: web\n",
+    "# between\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: b, namespace: n}\nspec:\n  endpoints:\n    - port: web\n      honorLabels: true\n",
+  ));
+  assert.equal((await lintText(fixed!.text, 'multi.yaml')).findings.filter((finding) => finding.ruleId === 'federate-honor-labels'), []);
+});
+
 test('rename-key refuses to create a duplicate key; overlapping fixes: the first wins', async () => {
   const text = 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: w, namespace: n}\nspec: {endpoints: [{port: web, path: /federate, params: {match: [a]}}]}\n';
   const result = await lintText(text, 'w.yaml');
@@ -403,6 +428,7 @@ test('rename-key refuses to create a duplicate key; overlapping fixes: the first
     to: 'match[]',
     description: "rename param \"match\" to 'match[]'",
     documentIndex: 0,
+    documentSource: [0, text.length],
   });
   const clash: Finding = { ...finding, fix: { ...finding.fix!, kind: 'rename-key', to: 'port', pointer: '/spec/endpoints/0/path' } };
   assert.is(planFixes([clash]).size, 0);
