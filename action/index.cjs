@@ -62397,8 +62397,6 @@ function leftOut(findings) {
 }
 
 // src/fix.ts
-var YAML_OPTIONS2 = { version: "1.1", prettyErrors: false };
-var MAX_ALIAS_COUNT2 = 1e3;
 function documentText(texts, file, [start, end]) {
   let byStart = texts.get(file);
   if (!byStart) texts.set(file, byStart = /* @__PURE__ */ new Map());
@@ -62443,7 +62441,7 @@ function singleClosestName(wanted, candidates2, closest2) {
   return closest2;
 }
 function parseDocuments(text2) {
-  const documents = (0, import_yaml2.parseAllDocuments)(text2, YAML_OPTIONS2);
+  const documents = (0, import_yaml2.parseAllDocuments)(text2, YAML_OPTIONS);
   return Array.isArray(documents) ? documents : [];
 }
 function locateEntry(document2, pointer) {
@@ -62547,7 +62545,7 @@ function editsDoOnlyThis(own, edits) {
 }
 function plainData(document2) {
   try {
-    return document2.toJS({ maxAliasCount: MAX_ALIAS_COUNT2 });
+    return document2.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch {
     return void 0;
   }

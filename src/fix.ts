@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { distance } from 'fastest-levenshtein';
 import { type Document, type Node, type Pair, type Scalar, type YAMLMap, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { UsageError } from './errors.js';
-import { isObject, parsePointer } from './parse.js';
+import { MAX_ALIAS_COUNT, YAML_OPTIONS, isObject, parsePointer } from './parse.js';
 import { isReported } from './report/summary.js';
 import type { LintResult } from './index.js';
 import type { DocumentFix, Finding, SourceFile } from './types.js';
@@ -30,10 +30,6 @@ export interface FixedFile {
   text: string;
   fixed: Finding[];
 }
-
-/** Same options as parse.ts, so document indices and values agree with what the rules saw. */
-const YAML_OPTIONS = { version: '1.1', prettyErrors: false } as const;
-const MAX_ALIAS_COUNT = 1000;
 
 /**
  * One document's own text, `file.text[start, start + text.length)`, parsed: the fixed document is the last of

@@ -10,15 +10,16 @@ import { type Document, type Node, type ScalarTag, type Tags, type YAMLMap, isAl
 import type { Finding, Region, Resource, SourceFile } from './types.js';
 
 /** An alias bomb is refused once expansion would visit more aliases than this. */
-const MAX_ALIAS_COUNT = 1000;
+export const MAX_ALIAS_COUNT = 1000;
 
 /** V8's RangeError when the parser's recursion gives out on absurd nesting. */
 const STACK_EXHAUSTED = /call stack/i;
 
 const KUSTOMIZATION_FILE = /(?:^|\/)kustomization\.ya?ml$/;
 
-// YAML 1.1 is what the Kubernetes API server's decoder (go-yaml) speaks: `yes` is true, `<<` merges.
-const YAML_OPTIONS = { version: '1.1', prettyErrors: false, customTags: binaryAsText } as const;
+// YAML 1.1 is what the Kubernetes API server's decoder (go-yaml) speaks: `yes` is true, `<<` merges. fix.ts parses
+// with the same options, so that the values it checks are the values the rules saw.
+export const YAML_OPTIONS = { version: '1.1', prettyErrors: false, customTags: binaryAsText } as const;
 
 /**
  * `!!binary` read as go-yaml reads it into an untyped value: the decoded bytes as a string (`!!binary c3Zj` is "svc"),
