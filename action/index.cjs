@@ -61510,7 +61510,7 @@ var require_dist15 = __commonJS({
   }
 });
 
-// src/action.ts
+// src/action/main.ts
 var import_node_child_process2 = require("node:child_process");
 var import_node_crypto2 = require("node:crypto");
 var import_node_fs10 = require("node:fs");
@@ -61525,9 +61525,9 @@ var UsageError = class extends Error {
 };
 
 // src/index.ts
-var import_node_path10 = require("node:path");
+var import_node_path9 = require("node:path");
 
-// src/parse.ts
+// src/load/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 var MAX_ALIAS_COUNT = 1e3;
 var STACK_EXHAUSTED = /call stack/i;
@@ -61774,7 +61774,7 @@ function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-// src/selector.ts
+// src/model/selector.ts
 var import_fastest_levenshtein = __toESM(require_mod(), 1);
 function requirements(selector) {
   if (selector === void 0 || selector === null) return [];
@@ -61914,7 +61914,7 @@ function scopeSetting(namespaceSelector, scope) {
 var SELECTOR_FIELDS = ["matchLabels", "matchExpressions"];
 var OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist"];
 
-// src/graph.ts
+// src/model/graph.ts
 var OPERATOR_GROUPS = /* @__PURE__ */ new Set(["monitoring.coreos.com", "monitoring.rhobs"]);
 var SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 function knownKind(resource) {
@@ -62130,7 +62130,7 @@ function describeEndpoint(endpoint) {
   return `${endpoint.monitor.kind} "${endpoint.monitor.name}" endpoint ${which}`;
 }
 
-// src/prometheus.ts
+// src/model/prometheus.ts
 var SELECTED_KINDS = ["ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig"];
 var NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 var FIELD_PREFIX = {
@@ -62369,34 +62369,210 @@ function push2(map, key, value) {
   else map.set(key, [value]);
 }
 
-// src/rule.ts
+// src/check/rule.ts
 function defineRule(rule) {
   return rule;
 }
 
-// src/fix.ts
+// src/check/fix.ts
 var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
 var import_yaml2 = __toESM(require_dist(), 1);
 
-// src/report/summary.ts
-function countLevels(findings) {
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const finding of findings) counts[finding.level]++;
-  return counts;
+// src/load/scalar-offsets.ts
+function spanRegion(resource, pointer, span) {
+  const whole = resource.locate(pointer);
+  const value = valueAt(resource.body, pointer);
+  if (typeof value !== "string") return whole;
+  const { file } = resource;
+  const start = file.lineStarts[whole.startLine - 1];
+  const end = file.lineStarts[whole.endLine - 1];
+  if (start === void 0 || end === void 0) return whole;
+  const rawStart = start + whole.startColumn - 1;
+  const rawEnd = end + whole.endColumn - 1;
+  const offsets = scalarOffsets(file.text.slice(rawStart, rawEnd), value);
+  if (!offsets) return whole;
+  const from = Math.max(0, Math.min(span.start, value.length));
+  const to = Math.max(from, Math.min(span.end, value.length));
+  if (value.length === 0) return whole;
+  const first = from < value.length ? offsets.starts[from] : offsets.ends[value.length - 1];
+  const last = to > from ? offsets.ends[to - 1] : first + 1;
+  return regionOf(file, rawStart + first, rawStart + last);
 }
-function plural(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
+function scalarOffsets(raw, value) {
+  if (raw.includes("\n") || raw.includes("\r")) return null;
+  const decoded = raw.startsWith("'") ? singleQuoted(raw) : raw.startsWith('"') ? doubleQuoted(raw) : plain(raw);
+  if (!decoded || decoded.value !== value) return null;
+  return { starts: decoded.starts, ends: decoded.ends };
+}
+function plain(raw) {
+  const starts = [];
+  const ends = [];
+  for (let i = 0; i < raw.length; i++) {
+    starts.push(i);
+    ends.push(i + 1);
+  }
+  return { value: raw, starts, ends };
+}
+function singleQuoted(raw) {
+  if (raw.length < 2 || !raw.endsWith("'")) return null;
+  let value = "";
+  const starts = [];
+  const ends = [];
+  for (let i = 1; i < raw.length - 1; i++) {
+    const width = raw[i] === "'" && raw[i + 1] === "'" ? 2 : 1;
+    if (raw[i] === "'" && width === 1) return null;
+    value += raw[i];
+    starts.push(i);
+    ends.push(i + width);
+    i += width - 1;
+  }
+  return { value, starts, ends };
+}
+var SIMPLE_ESCAPES = {
+  "0": "\0",
+  a: "\x07",
+  b: "\b",
+  t: "	",
+  "	": "	",
+  n: "\n",
+  v: "\v",
+  f: "\f",
+  r: "\r",
+  e: "\x1B",
+  " ": " ",
+  '"': '"',
+  "/": "/",
+  "\\": "\\",
+  N: "",
+  _: " ",
+  L: "\u2028",
+  P: "\u2029"
+};
+var HEX_ESCAPES = { x: 2, u: 4, U: 8 };
+function doubleQuoted(raw) {
+  if (raw.length < 2 || !raw.endsWith('"')) return null;
+  let value = "";
+  const starts = [];
+  const ends = [];
+  const push5 = (text2, start, end) => {
+    for (let unit = 0; unit < text2.length; unit++) {
+      starts.push(start);
+      ends.push(end);
+    }
+    value += text2;
+  };
+  const last = raw.length - 1;
+  for (let i = 1; i < last; i++) {
+    const char = raw[i];
+    if (char === '"') return null;
+    if (char !== "\\") {
+      push5(char, i, i + 1);
+      continue;
+    }
+    const code = raw[i + 1];
+    if (code === void 0 || i + 1 >= last) return null;
+    const simple = SIMPLE_ESCAPES[code];
+    if (simple !== void 0) {
+      push5(simple, i, i + 2);
+      i += 1;
+      continue;
+    }
+    const digits = HEX_ESCAPES[code];
+    if (digits === void 0) return null;
+    const hex = raw.slice(i + 2, i + 2 + digits);
+    if (hex.length !== digits || !/^[0-9a-fA-F]+$/.test(hex) || i + 2 + digits > last) return null;
+    const point = Number.parseInt(hex, 16);
+    if (point > 1114111) return null;
+    push5(String.fromCodePoint(point), i, i + 2 + digits);
+    i += 1 + digits;
+  }
+  return { value, starts, ends };
+}
+function valueAt(body, pointer) {
+  let node = body;
+  for (const segment of parsePointer(pointer)) {
+    if (Array.isArray(node)) node = node[Number(segment)];
+    else if (isObject(node)) node = node[segment];
+    else return void 0;
+  }
+  return node;
+}
+
+// src/check/engine.ts
+var RANK = { note: 0, warning: 1, error: 2 };
+function runRules(rules, graph, settings, levels) {
+  const findings = [];
+  const failures = [];
+  for (const rule of rules) {
+    const setting = levels[rule.id];
+    if (setting === "off") continue;
+    const reported = [];
+    try {
+      rule.check({
+        graph,
+        settings,
+        report: (report) => reported.push(toFinding(rule.id, effectiveLevel(rule.level, report.level, setting), report))
+      });
+    } catch (error) {
+      failures.push({ ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
+    }
+    findings.push(...reported);
+  }
+  return { findings, failures };
+}
+function findingsFromReports(rule, reports, levels) {
+  const setting = levels[rule.id];
+  if (setting === "off") return [];
+  return reports.map((report) => toFinding(rule.id, effectiveLevel(rule.level, report.level, setting), report));
+}
+function effectiveLevel(ruleLevel, reportLevel, setting) {
+  const base = setting ?? ruleLevel;
+  if (reportLevel === void 0 || reportLevel === ruleLevel) return base;
+  return RANK[reportLevel] < RANK[base] ? reportLevel : base;
+}
+function toFinding(ruleId, level, report) {
+  const { resource, pointer } = report;
+  return {
+    ruleId,
+    level,
+    message: report.message,
+    location: { file: resource.file, region: report.span ? spanRegion(resource, pointer, report.span) : resource.locate(pointer, report.at) },
+    pointer: `${resource.basePointer}${pointer}`,
+    resourceKey: resourceKey(resource),
+    related: (report.related ?? []).map((related) => ({
+      location: { file: related.resource.file, region: related.resource.locate(related.pointer) },
+      message: related.message,
+      resourceKey: resourceKey(related.resource)
+    })),
+    // Fixes travel with the finding, anchored in the file's document like `pointer` (a List item's base included).
+    ...report.fix ? { fix: { ...report.fix, pointer: `${resource.basePointer}${report.fix.pointer}`, documentIndex: resource.documentIndex, documentSource: resource.documentSource } } : {}
+  };
+}
+function resourceKey(resource) {
+  return `${resource.kind}/${resource.namespace}/${resource.name}`;
+}
+function applySettings(findings, settings) {
+  const result = [];
+  for (const finding of findings) {
+    const setting = settings[finding.ruleId];
+    if (setting === "off") continue;
+    result.push(setting ? { ...finding, level: setting } : finding);
+  }
+  return result;
+}
+function sortFindings(findings) {
+  return findings.sort(
+    (a, b) => compare(a.location.file.displayPath, b.location.file.displayPath) || a.location.region.startLine - b.location.region.startLine || a.location.region.startColumn - b.location.region.startColumn || compare(a.ruleId, b.ruleId) || compare(a.message, b.message)
+  );
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 function isReported(finding) {
   return finding.suppressed === void 0 && finding.baselineState !== "unchanged";
 }
-function leftOut(findings) {
-  const suppressed = findings.filter((finding) => finding.suppressed !== void 0).length;
-  const unchanged = findings.filter((finding) => finding.suppressed === void 0 && finding.baselineState === "unchanged").length;
-  return [suppressed > 0 ? `${suppressed} suppressed` : "", unchanged > 0 ? `${unchanged} unchanged from the baseline` : ""].filter(Boolean).join(", ");
-}
 
-// src/fix.ts
+// src/check/fix.ts
 function documentText(texts, file, [start, end]) {
   let byStart = texts.get(file);
   if (!byStart) texts.set(file, byStart = /* @__PURE__ */ new Map());
@@ -62571,7 +62747,7 @@ function canonical(value) {
   );
 }
 
-// src/suggest.ts
+// src/lang/suggest.ts
 var import_fastest_levenshtein3 = __toESM(require_mod(), 1);
 function closestName(wanted, candidates2) {
   let best;
@@ -62742,7 +62918,7 @@ function writtenByController(endpoints) {
   return isObject(metadata) && isObject(metadata.annotations) && CONTROLLER_ANNOTATION in metadata.annotations;
 }
 
-// src/ports.ts
+// src/model/ports.ts
 function portsOfService(service) {
   const ports = isObject(service.body.spec) ? service.body.spec.ports : void 0;
   if (!Array.isArray(ports)) return [];
@@ -62873,7 +63049,7 @@ function portNameFix(entry, entries, servicePorts2, named) {
 // rules/externalname-ip.ts
 var import_node_net = require("node:net");
 
-// src/spectral.ts
+// src/check/spectral.ts
 function defineSpectralRule(rule) {
   return rule;
 }
@@ -63112,7 +63288,7 @@ function everyStaticConfigLabels(staticConfigs, label) {
   return staticConfigs.every((group) => isObject(group) && isObject(group.labels) && typeof group.labels[label] === "string" && group.labels[label] !== "");
 }
 
-// src/spectral-endpoints.ts
+// src/check/spectral-endpoints.ts
 var SCRAPE_ENDPOINTS = [
   "$.[?(@.kind == 'ServiceMonitor')].spec.endpoints[*]",
   "$.[?(@.kind == 'PodMonitor')].spec.podMetricsEndpoints[*]",
@@ -63285,7 +63461,7 @@ var federate_path_default = defineSpectralRule({
   ]
 });
 
-// src/cluster-services.ts
+// src/model/cluster-services.ts
 var CLUSTER_SERVICES = [
   {
     namespace: "kube-system",
@@ -63312,7 +63488,7 @@ function selectedClusterService(reqs, scope) {
   );
 }
 
-// src/kustomize.ts
+// src/load/kustomize.ts
 var import_node_path = require("node:path");
 function patchFiles(resources) {
   const patches = /* @__PURE__ */ new Set();
@@ -63338,7 +63514,7 @@ function hasPatchDirective(value, depth = 0) {
   return Object.entries(value).some(([key, item]) => PATCH_DIRECTIVE.test(key) || hasPatchDirective(item, depth + 1));
 }
 
-// src/selector-text.ts
+// src/lang/selector-text.ts
 function describeScope(scope) {
   if (scope.any) return "in any namespace";
   return scope.names.length === 1 ? `in namespace "${scope.names[0]}"` : `in namespaces ${quoteList(scope.names)}`;
@@ -74482,7 +74658,7 @@ var RE2JS = class RE2JS2 {
   }
 };
 
-// src/promql.ts
+// src/lang/promql.ts
 function matchSelectors(endpoint) {
   const params = endpoint.spec.params;
   if (!isObject(params)) return [];
@@ -75021,7 +75197,7 @@ var federate_match_broad_default = defineRule({
   }
 });
 
-// src/placeholders.ts
+// src/lang/placeholders.ts
 var TEMPLATE = /\{\{.*?\}\}/g;
 var ANGLE = /(?<!\(\?P?)<[A-Za-z_][A-Za-z0-9_ .:/-]*[A-Za-z0-9_]>/g;
 var BRACED_VARIABLE = /(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}/g;
@@ -75165,7 +75341,7 @@ function scrapeRole(path2, segments, body, clusterLabel) {
   if (path2 === "spec/staticConfigs/*/targets/*" || path2 === "spec/targets/staticConfig/static/*") return "target";
   if (path2 === `spec/staticConfigs/*/labels/${clusterLabel}` || path2 === `spec/targets/staticConfig/labels/${clusterLabel}`) return "identity";
   if (/(^|\/)(relabelings|metricRelabelings)\/\*\/replacement$/.test(path2)) {
-    const entry = valueAt(body, segments.slice(0, -1));
+    const entry = valueAt2(body, segments.slice(0, -1));
     const target = isObject(entry) ? entry.targetLabel : void 0;
     if (target === "__address__") return "target";
     if (target === clusterLabel) return "identity";
@@ -75177,7 +75353,7 @@ function relabelOptions(segments, parent) {
   const names = [...parent.regex.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((match2) => match2[1]);
   return names.length > 0 ? { captureGroups: new Set(names) } : {};
 }
-function valueAt(body, segments) {
+function valueAt2(body, segments) {
   let node = body;
   for (const segment of segments) {
     if (Array.isArray(node)) node = node[Number(segment)];
@@ -75196,13 +75372,32 @@ function fieldPath(pointer) {
   return path2;
 }
 
-// src/schema-check.ts
-var import_node_fs = require("node:fs");
+// src/check/schema-check.ts
+var import_node_fs2 = require("node:fs");
 var import_node_module = require("node:module");
 var import_node_url = require("node:url");
-var SCHEMAS_DIR = [new URL("../schemas/", fedlintBundleUrl), new URL("../../schemas/", fedlintBundleUrl)].find(
-  (url) => (0, import_node_fs.existsSync)(new URL("index.json", url))
-);
+
+// src/meta.ts
+var import_node_fs = require("node:fs");
+var PACKAGE_ROOT = findPackageRoot(new URL(".", fedlintBundleUrl));
+function findPackageRoot(start) {
+  for (let folder = start; ; folder = new URL("..", folder)) {
+    const manifest2 = new URL("package.json", folder);
+    if ((0, import_node_fs.existsSync)(manifest2) && (0, import_node_fs.existsSync)(new URL("schemas/", folder)) && JSON.parse((0, import_node_fs.readFileSync)(manifest2, "utf8")).name === "fedlint")
+      return folder;
+    if (new URL("..", folder).href === folder.href) throw new Error(`fedlint's package.json not found above ${start.href}`);
+  }
+}
+var manifest = JSON.parse((0, import_node_fs.readFileSync)(new URL("package.json", PACKAGE_ROOT), "utf8"));
+var TOOL_NAME = "fedlint";
+var TOOL_VERSION = manifest.version;
+var INFORMATION_URI = "https://github.com/fedlint/fedlint";
+function helpUri(ruleId) {
+  return `${INFORMATION_URI}/blob/main/docs/rules.md#${ruleId}`;
+}
+
+// src/check/schema-check.ts
+var SCHEMAS_DIR = [new URL("schemas/", PACKAGE_ROOT)].find((url) => (0, import_node_fs2.existsSync)(new URL("index.json", url)));
 var requireFromHere = (0, import_node_module.createRequire)(fedlintBundleUrl);
 var index;
 var validators = /* @__PURE__ */ new Map();
@@ -75212,7 +75407,7 @@ function schemasDir() {
   return SCHEMAS_DIR;
 }
 function schemaIndex() {
-  index ??= JSON.parse((0, import_node_fs.readFileSync)(new URL("index.json", schemasDir()), "utf8")).kinds;
+  index ??= JSON.parse((0, import_node_fs2.readFileSync)(new URL("index.json", schemasDir()), "utf8")).kinds;
   return index;
 }
 function schemaEntry(kind, apiVersion) {
@@ -75233,7 +75428,7 @@ function validateBody(entry, body) {
 function loadSchema(path2) {
   let schema = schemas.get(path2);
   if (!schema) {
-    schema = JSON.parse((0, import_node_fs.readFileSync)(new URL(path2, schemasDir()), "utf8"));
+    schema = JSON.parse((0, import_node_fs2.readFileSync)(new URL(path2, schemasDir()), "utf8"));
     schemas.set(path2, schema);
   }
   return schema;
@@ -75325,7 +75520,7 @@ function leftToOtherRules(resource, error) {
   if (kind === "ServiceMonitor" && error.keyword === "type" && /^\/spec\/endpoints\/\d+\/port$/.test(path2)) return true;
   if (error.keyword === "pattern" && DURATION_FIELDS[kind]?.test(path2)) return true;
   if (VALUE_KEYWORDS.has(error.keyword)) {
-    const value = valueAt2(resource.body, parsePointer(path2));
+    const value = valueAt3(resource.body, parsePointer(path2));
     if (typeof value === "string" && hasPlaceholder(value)) return true;
   }
   return false;
@@ -75365,7 +75560,7 @@ function schemaProblems(resource, schemaFile, errors) {
   for (const error of kept) {
     const segments = parsePointer(error.instancePath);
     const path2 = displayPath(resource.body, segments);
-    const value = valueAt2(resource.body, segments);
+    const value = valueAt3(resource.body, segments);
     switch (error.keyword) {
       case "additionalProperties": {
         const field = String(error.params.additionalProperty);
@@ -75485,7 +75680,7 @@ function displayPath(body, segments) {
   }
   return path2;
 }
-function valueAt2(body, segments) {
+function valueAt3(body, segments) {
   let node = body;
   for (const segment of segments) node = node?.[segment];
   return node;
@@ -75781,7 +75976,7 @@ function openRanges(service, exposes) {
   ];
 }
 
-// src/workloads.ts
+// src/model/workloads.ts
 var CLUSTER_PODS = [
   { namespace: "kube-system", name: "kube-proxy pods", labels: { "k8s-app": "kube-proxy" }, origin: "the cluster runs as a DaemonSet" },
   { namespace: "kube-system", name: "CoreDNS pods", labels: { "k8s-app": "kube-dns" }, origin: "the cluster DNS add-on runs" },
@@ -76503,7 +76698,7 @@ function notAnIpProblem(address, wanted) {
   return `is not ${wanted}, so the API server rejects it; write the worker's routable IP address`;
 }
 
-// src/durations.ts
+// src/lang/durations.ts
 var UNITS = ["y", "w", "d", "h", "m", "s", "ms"];
 var MILLISECONDS = {
   y: 365 * 24 * 3600 * 1e3,
@@ -76827,150 +77022,14 @@ var graphRules = catalog.filter((rule) => "check" in rule);
 var spectralRules = catalog.filter((rule) => "checks" in rule);
 var allRules = [...inputRules, ...catalog].map(({ id, level, summary, help }) => ({ id, level, summary, help }));
 
-// src/baseline.ts
-var import_node_fs3 = require("node:fs");
-var import_node_path3 = require("node:path");
-
-// src/report/sarif.ts
+// src/check/baseline.ts
 var import_node_crypto = require("node:crypto");
+var import_node_fs3 = require("node:fs");
 var import_node_path2 = require("node:path");
-var import_node_url2 = require("node:url");
-
-// src/meta.ts
-var import_node_fs2 = require("node:fs");
-var manifestUrl = [new URL("../package.json", fedlintBundleUrl), new URL("../../package.json", fedlintBundleUrl)].find(import_node_fs2.existsSync);
-var manifest = JSON.parse((0, import_node_fs2.readFileSync)(manifestUrl, "utf8"));
-var TOOL_NAME = "fedlint";
-var TOOL_VERSION = manifest.version;
-var INFORMATION_URI = "https://github.com/fedlint/fedlint";
-function helpUri(ruleId) {
-  return `${INFORMATION_URI}/blob/main/docs/rules.md#${ruleId}`;
-}
-
-// src/report/sarif.ts
-var SRCROOT = "%SRCROOT%";
-var FINGERPRINT_KEY = "fedlint/v1";
-function formatSarif(result, options) {
-  return `${JSON.stringify(toSarif(result, options), null, 2)}
-`;
-}
-function toSarif(result, options) {
-  const ruleIndex = new Map(result.rules.map((rule, index2) => [rule.id, index2]));
-  const seen = /* @__PURE__ */ new Map();
-  const fixes = planFixes(result.findings);
-  return {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: TOOL_NAME,
-            version: TOOL_VERSION,
-            semanticVersion: TOOL_VERSION,
-            informationUri: INFORMATION_URI,
-            rules: result.rules.map((rule) => ({
-              id: rule.id,
-              name: camelCase(rule.id),
-              shortDescription: { text: rule.summary },
-              fullDescription: { text: rule.help },
-              help: { text: rule.help, markdown: `${rule.help}
-
-[${rule.id} in the fedlint rule reference](${helpUri(rule.id)})` },
-              helpUri: helpUri(rule.id),
-              defaultConfiguration: { level: rule.level }
-            }))
-          }
-        },
-        invocations: [
-          {
-            executionSuccessful: result.failures.length === 0,
-            ...result.failures.length > 0 ? {
-              toolExecutionNotifications: result.failures.map((failure) => ({
-                level: "error",
-                message: { text: `rule ${failure.ruleId} failed: ${failure.message}` },
-                associatedRule: { id: failure.ruleId, index: ruleIndex.get(failure.ruleId) ?? -1 }
-              }))
-            } : {}
-          }
-        ],
-        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.cwd) } },
-        columnKind: "utf16CodeUnits",
-        results: result.findings.map((finding) => ({
-          ruleId: finding.ruleId,
-          ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
-          level: finding.level,
-          message: { text: finding.message },
-          locations: [{ physicalLocation: physicalLocation(finding.location) }],
-          ...finding.related.length > 0 ? {
-            relatedLocations: finding.related.map((related, index2) => ({
-              id: index2,
-              physicalLocation: physicalLocation(related.location),
-              message: { text: related.message }
-            }))
-          } : {},
-          ...sarifFixes(finding, fixes.get(finding)),
-          partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(finding, seen) },
-          ...finding.suppressed ? { suppressions: [sarifSuppression(finding.suppressed)] } : {},
-          ...finding.baselineState ? { baselineState: finding.baselineState } : {}
-        }))
-      }
-    ]
-  };
-}
-function sarifFixes(finding, edit) {
-  if (!edit || !finding.fix) return {};
-  const file = finding.location.file;
-  const from = position(file, edit.start);
-  const to = position(file, edit.end);
-  const deletedRegion = { startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column };
-  return {
-    fixes: [
-      {
-        description: { text: finding.fix.description },
-        artifactChanges: [{ artifactLocation: artifactLocation(file), replacements: [{ deletedRegion, insertedContent: { text: edit.text } }] }]
-      }
-    ]
-  };
-}
-function sarifSuppression(suppressed) {
-  return {
-    kind: suppressed.kind,
-    ...suppressed.justification ? { justification: suppressed.justification } : {},
-    ...suppressed.location ? { location: { physicalLocation: physicalLocation(suppressed.location) } } : {}
-  };
-}
-function physicalLocation(location2) {
-  return { artifactLocation: artifactLocation(location2.file), region: { ...location2.region } };
-}
-function artifactLocation(file) {
-  const { displayPath: displayPath2, path: path2 } = file;
-  const outside = (0, import_node_path2.isAbsolute)(displayPath2) || displayPath2 === ".." || displayPath2.startsWith("../");
-  if (outside) return { uri: (0, import_node_url2.pathToFileURL)((0, import_node_path2.isAbsolute)(path2) ? path2 : displayPath2).href };
-  return { uri: relativeUri(displayPath2), uriBaseId: SRCROOT };
-}
-function relativeUri(displayPath2) {
-  return displayPath2.split("/").map(encodeURIComponent).join("/");
-}
-function directoryUri(directory) {
-  const uri = (0, import_node_url2.pathToFileURL)(directory).href;
-  return uri.endsWith("/") ? uri : `${uri}/`;
-}
-function fingerprint(finding, seen) {
-  const identity = [finding.ruleId, finding.location.file.displayPath, finding.resourceKey, finding.pointer].join("\0");
-  const occurrence = (seen.get(identity) ?? 0) + 1;
-  seen.set(identity, occurrence);
-  return `${(0, import_node_crypto.createHash)("sha256").update(identity).digest("hex").slice(0, 32)}:${occurrence}`;
-}
-function camelCase(id) {
-  return id.replace(/-([a-z])/g, (_2, letter) => letter.toUpperCase()).replace(/^[a-z]/, (letter) => letter.toUpperCase());
-}
-
-// src/baseline.ts
 function readBaseline(path2, cwd) {
   let text2;
   try {
-    text2 = (0, import_node_fs3.readFileSync)((0, import_node_path3.resolve)(cwd, path2), "utf8");
+    text2 = (0, import_node_fs3.readFileSync)((0, import_node_path2.resolve)(cwd, path2), "utf8");
   } catch (error) {
     const reason = error.code === "ENOENT" ? "no such file" : error.message;
     throw new UsageError(`cannot read baseline ${path2}: ${reason}; write one with --write-baseline ${path2}`);
@@ -77001,17 +77060,24 @@ function applyBaseline(findings, baseline) {
   const seen = /* @__PURE__ */ new Map();
   return findings.map((finding) => ({ ...finding, baselineState: baseline.has(fingerprint(finding, seen)) ? "unchanged" : "new" }));
 }
+var FINGERPRINT_KEY = "fedlint/v1";
+function fingerprint(finding, seen) {
+  const identity = [finding.ruleId, finding.location.file.displayPath, finding.resourceKey, finding.pointer].join("\0");
+  const occurrence = (seen.get(identity) ?? 0) + 1;
+  seen.set(identity, occurrence);
+  return `${(0, import_node_crypto.createHash)("sha256").update(identity).digest("hex").slice(0, 32)}:${occurrence}`;
+}
 
-// src/config.ts
+// src/check/config.ts
 var import_node_fs5 = require("node:fs");
-var import_node_path6 = require("node:path");
-var import_node_url5 = require("node:url");
+var import_node_path5 = require("node:path");
+var import_node_url4 = require("node:url");
 
 // node_modules/glob/dist/esm/index.min.js
-var import_node_url3 = require("node:url");
+var import_node_url2 = require("node:url");
 var import_node_diagnostics_channel = require("node:diagnostics_channel");
-var import_node_path4 = require("node:path");
-var import_node_url4 = require("node:url");
+var import_node_path3 = require("node:path");
+var import_node_url3 = require("node:url");
 var import_fs = require("fs");
 var Qi = __toESM(require("node:fs"), 1);
 var import_promises = require("node:fs/promises");
@@ -79695,7 +79761,7 @@ var Vt = class r extends O {
     return new r(t2, e, this.root, this.roots, this.nocase, this.childrenCache(), s);
   }
   getRootString(t2) {
-    return ln.exec(t2)?.[0] ?? import_node_path4.win32.parse(t2).root;
+    return ln.exec(t2)?.[0] ?? import_node_path3.win32.parse(t2).root;
   }
   getRoot(t2) {
     if (t2 = Ss(t2.toUpperCase()), t2 === this.root.name || /^[\\/]$/.test(t2)) return this.root;
@@ -79733,7 +79799,7 @@ var Jt = class {
   nocase;
   #o;
   constructor(t2 = process.cwd(), e, s, { nocase: i, childrenCacheSize: n = 16 * 1024, fs: o = Ct } = {}) {
-    this.#o = Cs(o), (t2 instanceof URL || t2.startsWith("file://")) && (t2 = (0, import_node_url4.fileURLToPath)(t2));
+    this.#o = Cs(o), (t2 instanceof URL || t2.startsWith("file://")) && (t2 = (0, import_node_url3.fileURLToPath)(t2));
     let h = e.resolve(t2);
     this.roots = /* @__PURE__ */ Object.create(null), this.rootPath = this.parseRootPath(h), this.#t = new Xt(), this.#n = new Xt(), this.#i = new Pe(n);
     let a = h.substring(this.rootPath.length).split(s);
@@ -79967,11 +80033,11 @@ var ot = class extends Jt {
   sep = "\\";
   constructor(t2 = process.cwd(), e = {}) {
     let { nocase: s = true } = e;
-    typeof t2 == "string" && !t2.startsWith("file://") && (t2 = t2.replace(cn, "").replace(fn, "\\")), super(t2, import_node_path4.win32, "\\", { ...e, nocase: s }), this.nocase = s;
+    typeof t2 == "string" && !t2.startsWith("file://") && (t2 = t2.replace(cn, "").replace(fn, "\\")), super(t2, import_node_path3.win32, "\\", { ...e, nocase: s }), this.nocase = s;
     for (let i = this.cwd; i; i = i.parent) i.nocase = this.nocase;
   }
   parseRootPath(t2) {
-    return import_node_path4.win32.parse(t2).root.toUpperCase();
+    return import_node_path3.win32.parse(t2).root.toUpperCase();
   }
   newRoot(t2) {
     return new Vt(this.rootPath, I, void 0, this.roots, this.nocase, this.childrenCache(), { fs: t2 });
@@ -79984,7 +80050,7 @@ var ht = class extends Jt {
   sep = "/";
   constructor(t2 = process.cwd(), e = {}) {
     let { nocase: s = false } = e;
-    super(t2, import_node_path4.posix, "/", { ...e, nocase: s }), this.nocase = s;
+    super(t2, import_node_path3.posix, "/", { ...e, nocase: s }), this.nocase = s;
   }
   parseRootPath(t2) {
     return "/";
@@ -80492,7 +80558,7 @@ var j = class {
   patterns;
   constructor(t2, e) {
     if (!e) throw new TypeError("glob options required");
-    if (this.withFileTypes = !!e.withFileTypes, this.signal = e.signal, this.follow = !!e.follow, this.dot = !!e.dot, this.dotRelative = !!e.dotRelative, this.nodir = !!e.nodir, this.mark = !!e.mark, e.cwd ? (e.cwd instanceof URL || e.cwd.startsWith("file://")) && (e.cwd = (0, import_node_url3.fileURLToPath)(e.cwd)) : this.cwd = "", this.cwd = e.cwd || "", this.root = e.root, this.magicalBraces = !!e.magicalBraces, this.nobrace = !!e.nobrace, this.noext = !!e.noext, this.realpath = !!e.realpath, this.absolute = e.absolute, this.includeChildMatches = e.includeChildMatches !== false, this.noglobstar = !!e.noglobstar, this.matchBase = !!e.matchBase, this.maxDepth = typeof e.maxDepth == "number" ? e.maxDepth : 1 / 0, this.stat = !!e.stat, this.ignore = e.ignore, this.withFileTypes && this.absolute !== void 0) throw new Error("cannot set absolute and withFileTypes:true");
+    if (this.withFileTypes = !!e.withFileTypes, this.signal = e.signal, this.follow = !!e.follow, this.dot = !!e.dot, this.dotRelative = !!e.dotRelative, this.nodir = !!e.nodir, this.mark = !!e.mark, e.cwd ? (e.cwd instanceof URL || e.cwd.startsWith("file://")) && (e.cwd = (0, import_node_url2.fileURLToPath)(e.cwd)) : this.cwd = "", this.cwd = e.cwd || "", this.root = e.root, this.magicalBraces = !!e.magicalBraces, this.nobrace = !!e.nobrace, this.noext = !!e.noext, this.realpath = !!e.realpath, this.absolute = e.absolute, this.includeChildMatches = e.includeChildMatches !== false, this.noglobstar = !!e.noglobstar, this.matchBase = !!e.matchBase, this.maxDepth = typeof e.maxDepth == "number" ? e.maxDepth : 1 / 0, this.stat = !!e.stat, this.ignore = e.ignore, this.withFileTypes && this.absolute !== void 0) throw new Error("cannot set absolute and withFileTypes:true");
     let s = typeof t2 == "string" ? [t2] : t2;
     if (this.windowsPathsNoEscape = !!e.windowsPathsNoEscape || e.allowWindowsEscape === false, this.windowsPathsNoEscape && (s = s.map((l) => l.replace(/\\/g, "/"))), this.matchBase) {
       if (e.noglobstar) throw new TypeError("base matching requires globstar");
@@ -80567,12 +80633,12 @@ var Cn = Object.assign(zs, { stream: ee, iterate: se });
 var Ns = Object.assign(Ds, { glob: Ds, globSync: zs, sync: Cn, globStream: Ps, stream: vn, globStreamSync: ee, streamSync: xn, globIterate: Ls, iterate: kn, globIterateSync: se, iterateSync: En, Glob: j, hasMagic: je, escape: K, unescape: st });
 Ns.glob = Ns;
 
-// src/config.ts
+// src/check/config.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 
-// src/discover.ts
+// src/load/discover.ts
 var import_node_fs4 = require("node:fs");
-var import_node_path5 = require("node:path");
+var import_node_path4 = require("node:path");
 
 // node_modules/balanced-match/dist/esm/index.js
 var range = (a, b, str) => {
@@ -83210,7 +83276,7 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape2;
 minimatch.unescape = unescape2;
 
-// src/discover.ts
+// src/load/discover.ts
 var ALWAYS_SKIPPED = ["**/node_modules/**", "**/.git/**"];
 var STDIN = "-";
 async function discover(paths, cwd, ignore) {
@@ -83224,7 +83290,7 @@ async function discover(paths, cwd, ignore) {
       explicitFilesOnly = false;
       continue;
     }
-    const absolute = (0, import_node_path5.resolve)(cwd, given);
+    const absolute = (0, import_node_path4.resolve)(cwd, given);
     if (!exists(absolute) && je(given, { magicalBraces: true })) {
       const matches = await Ns(given, { cwd, absolute: true, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
       if (matches.length === 0) throw new UsageError(`no files match the pattern "${given}"`);
@@ -83248,7 +83314,7 @@ async function discover(paths, cwd, ignore) {
     explicitFilesOnly = false;
     const real = (0, import_node_fs4.realpathSync)(absolute);
     const inside = await Ns("**/*.{yaml,yml}", { cwd: real, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
-    for (const file of inside) found.push((0, import_node_path5.join)(absolute, file));
+    for (const file of inside) found.push((0, import_node_path4.join)(absolute, file));
   }
   const patterns = ignore.map((pattern) => normalizePattern(cwd, pattern));
   const kept = unique(found.filter((file) => !isIgnored(relativePath(cwd, file), patterns)).sort());
@@ -83276,7 +83342,7 @@ function unique(sortedFiles) {
   return [...chosen.values()].sort();
 }
 function normalizePattern(cwd, pattern) {
-  let normalized = (0, import_node_path5.isAbsolute)(pattern) ? relativePath(cwd, pattern) : pattern.split(import_node_path5.sep).join("/");
+  let normalized = (0, import_node_path4.isAbsolute)(pattern) ? relativePath(cwd, pattern) : pattern.split(import_node_path4.sep).join("/");
   normalized = normalized.replace(/^(\.\/)+/, "");
   return normalized.length > 1 ? normalized.replace(/\/+$/, "") : normalized;
 }
@@ -83297,8 +83363,8 @@ function isIgnored(path2, patterns) {
   return false;
 }
 function relativePath(cwd, path2) {
-  const rel = (0, import_node_path5.isAbsolute)(path2) ? (0, import_node_path5.relative)(cwd, path2) : path2;
-  return rel.split(import_node_path5.sep).join("/");
+  const rel = (0, import_node_path4.isAbsolute)(path2) ? (0, import_node_path4.relative)(cwd, path2) : path2;
+  return rel.split(import_node_path4.sep).join("/");
 }
 function describeError(error) {
   const code = error.code;
@@ -83317,32 +83383,32 @@ function describeError(error) {
   }
 }
 
-// src/config.ts
+// src/check/config.ts
 var CONFIG_NAMES = [".fedlint.yaml", ".fedlint.yml"];
 async function loadConfig(cwd, choice) {
   if (choice === false) return void 0;
   if (choice !== void 0) {
     if (choice.trim() === "") throw new UsageError("--config needs a file name");
-    return readConfig((0, import_node_path6.resolve)(cwd, choice), choice);
+    return readConfig((0, import_node_path5.resolve)(cwd, choice), choice);
   }
   const found = findConfig(cwd);
   return found === void 0 ? void 0 : readConfig(found, relativePath(cwd, found));
 }
 function findConfig(cwd) {
-  const start = (0, import_node_path6.resolve)(cwd);
+  const start = (0, import_node_path5.resolve)(cwd);
   const here = configIn(start);
   if (here !== void 0) return here;
   const root = gitRoot(start);
   return root === void 0 || root === start ? void 0 : configIn(root);
 }
 function gitRoot(start) {
-  for (let dir = start; ; dir = (0, import_node_path6.dirname)(dir)) {
-    if ((0, import_node_fs5.existsSync)((0, import_node_path6.join)(dir, ".git"))) return dir;
-    if ((0, import_node_path6.dirname)(dir) === dir) return void 0;
+  for (let dir = start; ; dir = (0, import_node_path5.dirname)(dir)) {
+    if ((0, import_node_fs5.existsSync)((0, import_node_path5.join)(dir, ".git"))) return dir;
+    if ((0, import_node_path5.dirname)(dir) === dir) return void 0;
   }
 }
 function configIn(dir) {
-  const present2 = CONFIG_NAMES.map((name2) => (0, import_node_path6.join)(dir, name2)).filter(isFile);
+  const present2 = CONFIG_NAMES.map((name2) => (0, import_node_path5.join)(dir, name2)).filter(isFile);
   if (present2.length > 1) throw new UsageError(`both ${CONFIG_NAMES.join(" and ")} are in ${dir}; keep one of them`);
   return present2[0];
 }
@@ -83380,13 +83446,13 @@ async function readConfig(file, display) {
   return resolveConfig(data, file, where2);
 }
 function resolveConfig(data, file, where2) {
-  const dir = (0, import_node_path6.dirname)(file);
+  const dir = (0, import_node_path5.dirname)(file);
   data.include?.forEach((entry, index2) => {
-    if (!je(entry, { magicalBraces: true }) && !(0, import_node_fs5.existsSync)((0, import_node_path6.resolve)(dir, entry)))
+    if (!je(entry, { magicalBraces: true }) && !(0, import_node_fs5.existsSync)((0, import_node_path5.resolve)(dir, entry)))
       throw new UsageError(`${where2(["include", index2])}: no such file or directory "${entry}" (paths are relative to the config file's folder)`);
   });
   const rulesets = (data.rulesets ?? []).map((entry, index2) => {
-    const path2 = (0, import_node_path6.resolve)(dir, entry);
+    const path2 = (0, import_node_path5.resolve)(dir, entry);
     if (!isFile(path2)) throw new UsageError(`${where2(["rulesets", index2])}: no such file "${entry}" (paths are relative to the config file's folder)`);
     return path2;
   });
@@ -83406,7 +83472,7 @@ function resolveConfig(data, file, where2) {
 }
 function mergeOptions(given, config, cwd) {
   if (!config) return given;
-  const fromConfig = (path2) => relativePath(cwd, (0, import_node_path6.resolve)(config.dir, path2)) || ".";
+  const fromConfig = (path2) => relativePath(cwd, (0, import_node_path5.resolve)(config.dir, path2)) || ".";
   const noPaths = given.paths === void 0 || given.paths.length === 0;
   return {
     ...given,
@@ -83417,13 +83483,13 @@ function mergeOptions(given, config, cwd) {
     substitutionLevel: given.substitutionLevel ?? config.substitutionLevel,
     rules: { ...config.rules, ...given.rules },
     // The same file named twice (in the config and with --ruleset) would define its rules twice.
-    rulesets: unique2([...config.rulesets.map((path2) => relativePath(cwd, path2)), ...given.rulesets ?? []], (path2) => (0, import_node_path6.resolve)(cwd, path2)),
+    rulesets: unique2([...config.rulesets.map((path2) => relativePath(cwd, path2)), ...given.rulesets ?? []], (path2) => (0, import_node_path5.resolve)(cwd, path2)),
     federation: { ...config.federation, ...given.federation }
   };
 }
 function isExcludedByConfig(config, file) {
   if (!config || file === "-") return false;
-  const absolute = (0, import_node_path6.resolve)(file);
+  const absolute = (0, import_node_path5.resolve)(file);
   if (absolute === config.file) return true;
   return isIgnored(relativePath(config.dir, absolute), config.exclude.map(normalizeGlob));
 }
@@ -83452,10 +83518,9 @@ function configValidator() {
   return validator;
 }
 function configSchemaPath() {
-  const candidates2 = ["../schemas/config.schema.json", "../../schemas/config.schema.json"].map((path2) => new URL(path2, fedlintBundleUrl));
-  const found = candidates2.find((url) => (0, import_node_fs5.existsSync)(url));
-  if (!found) throw new Error("schemas/config.schema.json not found next to src/");
-  return (0, import_node_url5.fileURLToPath)(found);
+  const found = new URL("schemas/config.schema.json", PACKAGE_ROOT);
+  if (!(0, import_node_fs5.existsSync)(found)) throw new Error(`${(0, import_node_url4.fileURLToPath)(found)} not found`);
+  return (0, import_node_url4.fileURLToPath)(found);
 }
 function readSchema() {
   return JSON.parse((0, import_node_fs5.readFileSync)(configSchemaPath(), "utf8"));
@@ -83551,13 +83616,13 @@ function unique2(items, key) {
   });
 }
 
-// src/context.ts
+// src/load/context.ts
 var import_node_child_process = require("node:child_process");
 var import_node_fs6 = require("node:fs");
-var import_node_path7 = require("node:path");
+var import_node_path6 = require("node:path");
 var import_node_util = require("node:util");
 
-// src/read-kinds.ts
+// src/load/read-kinds.ts
 var READ_KINDS = /* @__PURE__ */ new Set([
   "Service",
   "Endpoints",
@@ -83575,7 +83640,7 @@ var READ_KINDS = /* @__PURE__ */ new Set([
   "Pod"
 ]);
 
-// src/context.ts
+// src/load/context.ts
 var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
 var GIT_MAX_BUFFER = 256 * 1024 * 1024;
 async function contextFiles(request) {
@@ -83592,7 +83657,7 @@ async function contextFiles(request) {
   return onePerRealFile(candidates2, request.given);
 }
 function onePerRealFile(candidates2, given) {
-  const taken = new Set(given.map((path2) => realPath(path2) ?? (0, import_node_path7.resolve)(path2)));
+  const taken = new Set(given.map((path2) => realPath(path2) ?? (0, import_node_path6.resolve)(path2)));
   const resolved = candidates2.flatMap((path2) => {
     const real = path2 === "-" ? void 0 : realPath(path2);
     return real === void 0 ? [] : [{ path: path2, real }];
@@ -83610,7 +83675,7 @@ async function gitYamlFiles(cwd) {
   let root;
   try {
     const { stdout } = await run("git", ["rev-parse", "--show-cdup"], { cwd });
-    root = (0, import_node_path7.resolve)(cwd, stdout.trim());
+    root = (0, import_node_path6.resolve)(cwd, stdout.trim());
   } catch {
     return void 0;
   }
@@ -83620,7 +83685,7 @@ async function gitYamlFiles(cwd) {
       maxBuffer: GIT_MAX_BUFFER
     });
     const relative3 = new Set(stdout.split("\0").filter((entry) => entry !== ""));
-    return [...relative3].map((entry) => (0, import_node_path7.join)(root, entry)).filter((path2) => !path2.split(import_node_path7.sep).includes("node_modules"));
+    return [...relative3].map((entry) => (0, import_node_path6.join)(root, entry)).filter((path2) => !path2.split(import_node_path6.sep).includes("node_modules"));
   } catch {
     return void 0;
   }
@@ -83679,198 +83744,7 @@ function lineFrom(text2, index2) {
   return text2.slice(index2, end === -1 ? void 0 : end);
 }
 
-// src/scalar-offsets.ts
-function spanRegion(resource, pointer, span) {
-  const whole = resource.locate(pointer);
-  const value = valueAt3(resource.body, pointer);
-  if (typeof value !== "string") return whole;
-  const { file } = resource;
-  const start = file.lineStarts[whole.startLine - 1];
-  const end = file.lineStarts[whole.endLine - 1];
-  if (start === void 0 || end === void 0) return whole;
-  const rawStart = start + whole.startColumn - 1;
-  const rawEnd = end + whole.endColumn - 1;
-  const offsets = scalarOffsets(file.text.slice(rawStart, rawEnd), value);
-  if (!offsets) return whole;
-  const from = Math.max(0, Math.min(span.start, value.length));
-  const to = Math.max(from, Math.min(span.end, value.length));
-  if (value.length === 0) return whole;
-  const first = from < value.length ? offsets.starts[from] : offsets.ends[value.length - 1];
-  const last = to > from ? offsets.ends[to - 1] : first + 1;
-  return regionOf(file, rawStart + first, rawStart + last);
-}
-function scalarOffsets(raw, value) {
-  if (raw.includes("\n") || raw.includes("\r")) return null;
-  const decoded = raw.startsWith("'") ? singleQuoted(raw) : raw.startsWith('"') ? doubleQuoted(raw) : plain(raw);
-  if (!decoded || decoded.value !== value) return null;
-  return { starts: decoded.starts, ends: decoded.ends };
-}
-function plain(raw) {
-  const starts = [];
-  const ends = [];
-  for (let i = 0; i < raw.length; i++) {
-    starts.push(i);
-    ends.push(i + 1);
-  }
-  return { value: raw, starts, ends };
-}
-function singleQuoted(raw) {
-  if (raw.length < 2 || !raw.endsWith("'")) return null;
-  let value = "";
-  const starts = [];
-  const ends = [];
-  for (let i = 1; i < raw.length - 1; i++) {
-    const width = raw[i] === "'" && raw[i + 1] === "'" ? 2 : 1;
-    if (raw[i] === "'" && width === 1) return null;
-    value += raw[i];
-    starts.push(i);
-    ends.push(i + width);
-    i += width - 1;
-  }
-  return { value, starts, ends };
-}
-var SIMPLE_ESCAPES = {
-  "0": "\0",
-  a: "\x07",
-  b: "\b",
-  t: "	",
-  "	": "	",
-  n: "\n",
-  v: "\v",
-  f: "\f",
-  r: "\r",
-  e: "\x1B",
-  " ": " ",
-  '"': '"',
-  "/": "/",
-  "\\": "\\",
-  N: "",
-  _: " ",
-  L: "\u2028",
-  P: "\u2029"
-};
-var HEX_ESCAPES = { x: 2, u: 4, U: 8 };
-function doubleQuoted(raw) {
-  if (raw.length < 2 || !raw.endsWith('"')) return null;
-  let value = "";
-  const starts = [];
-  const ends = [];
-  const push5 = (text2, start, end) => {
-    for (let unit = 0; unit < text2.length; unit++) {
-      starts.push(start);
-      ends.push(end);
-    }
-    value += text2;
-  };
-  const last = raw.length - 1;
-  for (let i = 1; i < last; i++) {
-    const char = raw[i];
-    if (char === '"') return null;
-    if (char !== "\\") {
-      push5(char, i, i + 1);
-      continue;
-    }
-    const code = raw[i + 1];
-    if (code === void 0 || i + 1 >= last) return null;
-    const simple = SIMPLE_ESCAPES[code];
-    if (simple !== void 0) {
-      push5(simple, i, i + 2);
-      i += 1;
-      continue;
-    }
-    const digits = HEX_ESCAPES[code];
-    if (digits === void 0) return null;
-    const hex = raw.slice(i + 2, i + 2 + digits);
-    if (hex.length !== digits || !/^[0-9a-fA-F]+$/.test(hex) || i + 2 + digits > last) return null;
-    const point = Number.parseInt(hex, 16);
-    if (point > 1114111) return null;
-    push5(String.fromCodePoint(point), i, i + 2 + digits);
-    i += 1 + digits;
-  }
-  return { value, starts, ends };
-}
-function valueAt3(body, pointer) {
-  let node = body;
-  for (const segment of parsePointer(pointer)) {
-    if (Array.isArray(node)) node = node[Number(segment)];
-    else if (isObject(node)) node = node[segment];
-    else return void 0;
-  }
-  return node;
-}
-
-// src/engine.ts
-var RANK = { note: 0, warning: 1, error: 2 };
-function runRules(rules, graph, settings, levels) {
-  const findings = [];
-  const failures = [];
-  for (const rule of rules) {
-    const setting = levels[rule.id];
-    if (setting === "off") continue;
-    const reported = [];
-    try {
-      rule.check({
-        graph,
-        settings,
-        report: (report) => reported.push(toFinding(rule.id, effectiveLevel(rule.level, report.level, setting), report))
-      });
-    } catch (error) {
-      failures.push({ ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
-    }
-    findings.push(...reported);
-  }
-  return { findings, failures };
-}
-function findingsFromReports(rule, reports, levels) {
-  const setting = levels[rule.id];
-  if (setting === "off") return [];
-  return reports.map((report) => toFinding(rule.id, effectiveLevel(rule.level, report.level, setting), report));
-}
-function effectiveLevel(ruleLevel, reportLevel, setting) {
-  const base = setting ?? ruleLevel;
-  if (reportLevel === void 0 || reportLevel === ruleLevel) return base;
-  return RANK[reportLevel] < RANK[base] ? reportLevel : base;
-}
-function toFinding(ruleId, level, report) {
-  const { resource, pointer } = report;
-  return {
-    ruleId,
-    level,
-    message: report.message,
-    location: { file: resource.file, region: report.span ? spanRegion(resource, pointer, report.span) : resource.locate(pointer, report.at) },
-    pointer: `${resource.basePointer}${pointer}`,
-    resourceKey: resourceKey(resource),
-    related: (report.related ?? []).map((related) => ({
-      location: { file: related.resource.file, region: related.resource.locate(related.pointer) },
-      message: related.message,
-      resourceKey: resourceKey(related.resource)
-    })),
-    // Fixes travel with the finding, anchored in the file's document like `pointer` (a List item's base included).
-    ...report.fix ? { fix: { ...report.fix, pointer: `${resource.basePointer}${report.fix.pointer}`, documentIndex: resource.documentIndex, documentSource: resource.documentSource } } : {}
-  };
-}
-function resourceKey(resource) {
-  return `${resource.kind}/${resource.namespace}/${resource.name}`;
-}
-function applySettings(findings, settings) {
-  const result = [];
-  for (const finding of findings) {
-    const setting = settings[finding.ruleId];
-    if (setting === "off") continue;
-    result.push(setting ? { ...finding, level: setting } : finding);
-  }
-  return result;
-}
-function sortFindings(findings) {
-  return findings.sort(
-    (a, b) => compare(a.location.file.displayPath, b.location.file.displayPath) || a.location.region.startLine - b.location.region.startLine || a.location.region.startColumn - b.location.region.startColumn || compare(a.ruleId, b.ruleId) || compare(a.message, b.message)
-  );
-}
-function compare(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// src/parse-pool.ts
+// src/load/parse-pool.ts
 var import_node_fs7 = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_worker_threads = require("node:worker_threads");
@@ -83901,7 +83775,11 @@ function threadCount(sources, requested) {
   return Math.min((0, import_node_os.availableParallelism)(), Math.ceil(bytes / MIN_BYTES_FOR_WORKERS), 8);
 }
 function workerScript() {
-  return ["./parse-worker.js", "./parse-worker.cjs", "./parse-worker.ts"].map((name2) => new URL(name2, fedlintBundleUrl)).find((url) => url.protocol === "file:" && (0, import_node_fs7.existsSync)(url));
+  return [
+    ...["./parse-worker.js", "./parse-worker.cjs", "./parse-worker.ts"].map((name2) => new URL(name2, fedlintBundleUrl)),
+    // The command line's bundle (dist/fedlint.cjs) has no worker of its own: it starts the tsc-built one.
+    new URL("dist/src/load/parse-worker.js", PACKAGE_ROOT)
+  ].find((url) => url.protocol === "file:" && (0, import_node_fs7.existsSync)(url));
 }
 function parseOnWorkers(sources, threads, script, options) {
   const batches = batchesOf(sources);
@@ -83977,10 +83855,10 @@ function batchesOf(sources) {
   return batches;
 }
 
-// src/read.ts
+// src/load/read.ts
 var import_node_buffer = require("node:buffer");
 var import_node_fs8 = require("node:fs");
-var import_node_path8 = require("node:path");
+var import_node_path7 = require("node:path");
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 var BINARY_PROBE = 8e3;
 function readSources(files, unreadable, cwd, stdin, maxFileSize = DEFAULT_MAX_FILE_SIZE) {
@@ -83992,7 +83870,7 @@ function readSources(files, unreadable, cwd, stdin, maxFileSize = DEFAULT_MAX_FI
   for (const { path: path2, reason } of unreadable) unreadableFinding(path2, reason);
   for (const path2 of files) {
     if (path2 === "-") {
-      if (stdin) sources.push(makeSourceFile("-", (0, import_node_path8.isAbsolute)(stdin.filename) ? relativePath(cwd, stdin.filename) : stdin.filename, stdin.text));
+      if (stdin) sources.push(makeSourceFile("-", (0, import_node_path7.isAbsolute)(stdin.filename) ? relativePath(cwd, stdin.filename) : stdin.filename, stdin.text));
       continue;
     }
     const shown = relativePath(cwd, path2);
@@ -84027,9 +83905,9 @@ function megabytes(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 1)} MB`;
 }
 
-// src/rulesets.ts
+// src/check/rulesets.ts
 var import_node_fs9 = require("node:fs");
-var import_node_path9 = require("node:path");
+var import_node_path8 = require("node:path");
 var import_yaml4 = __toESM(require_dist(), 1);
 var SEVERITIES = { error: "error", warn: "warning", warning: "warning", info: "note", hint: "note", "0": "error", "1": "warning", "2": "note", "3": "note" };
 var SPECTRAL_SEVERITY = { error: "error", warning: "warn", note: "info" };
@@ -84044,7 +83922,7 @@ async function loadRulesets(files, cwd, reservedIds) {
     };
     let document2;
     try {
-      document2 = (0, import_yaml4.parse)((0, import_node_fs9.readFileSync)((0, import_node_path9.resolve)(cwd, file), "utf8"));
+      document2 = (0, import_yaml4.parse)((0, import_node_fs9.readFileSync)((0, import_node_path8.resolve)(cwd, file), "utf8"));
     } catch (error) {
       throw new UsageError(`cannot read ruleset ${file}: ${String(error.message).split("\n")[0]}`);
     }
@@ -84092,7 +83970,7 @@ async function loadRulesets(files, cwd, reservedIds) {
   return rules;
 }
 
-// src/yaml-comments.ts
+// src/load/yaml-comments.ts
 function scanComments(file) {
   const { text: text2, lineStarts } = file;
   const comments = [];
@@ -84229,7 +84107,7 @@ function closingQuote(line, from, quote2) {
   return -1;
 }
 
-// src/suppressions.ts
+// src/check/suppressions.ts
 var UNUSED_SUPPRESSION = "unused-suppression";
 var IGNORE_ANNOTATION = "fedlint.dev/ignore";
 var ANNOTATION_POINTER = `/metadata/annotations/${pointerSegment(IGNORE_ANNOTATION)}`;
@@ -84457,7 +84335,7 @@ async function lintWith(sources, options, readFindings, levels, userRules, conte
   const findings = [...readFindings, ...parsed.findings];
   useFederationDetection(resources, federation);
   const patches = patchFiles(resources);
-  const graph = new Graph(patches.size === 0 ? resources : resources.filter((resource) => !patches.has((0, import_node_path10.resolve)(resource.file.path))));
+  const graph = new Graph(patches.size === 0 ? resources : resources.filter((resource) => !patches.has((0, import_node_path9.resolve)(resource.file.path))));
   const inContext = new Set(context);
   const reported = context.length === 0 ? graph.resources : graph.resources.filter((resource) => !inContext.has(resource.file));
   const ruled = context.length === 0 ? runRules(graphRules, graph, settings, levels) : mergeRuns(
@@ -84511,7 +84389,22 @@ function checkRuleSettings(settings, userRules) {
   return settings;
 }
 
-// src/job-summary.ts
+// src/report/summary.ts
+function countLevels(findings) {
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const finding of findings) counts[finding.level]++;
+  return counts;
+}
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+function leftOut(findings) {
+  const suppressed = findings.filter((finding) => finding.suppressed !== void 0).length;
+  const unchanged = findings.filter((finding) => finding.suppressed === void 0 && finding.baselineState === "unchanged").length;
+  return [suppressed > 0 ? `${suppressed} suppressed` : "", unchanged > 0 ? `${unchanged} unchanged from the baseline` : ""].filter(Boolean).join(", ");
+}
+
+// src/report/job-summary.ts
 var LEVEL_ORDER = ["error", "warning", "note"];
 var MAX_LINKS = 100;
 var OWN_RULES = new Set(allRules.map((rule) => rule.id));
@@ -84599,6 +84492,120 @@ function escapeProperty(text2) {
   return escapeData(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
+// src/report/sarif.ts
+var import_node_path10 = require("node:path");
+var import_node_url5 = require("node:url");
+var SRCROOT = "%SRCROOT%";
+function formatSarif(result, options) {
+  return `${JSON.stringify(toSarif(result, options), null, 2)}
+`;
+}
+function toSarif(result, options) {
+  const ruleIndex = new Map(result.rules.map((rule, index2) => [rule.id, index2]));
+  const seen = /* @__PURE__ */ new Map();
+  const fixes = planFixes(result.findings);
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: TOOL_NAME,
+            version: TOOL_VERSION,
+            semanticVersion: TOOL_VERSION,
+            informationUri: INFORMATION_URI,
+            rules: result.rules.map((rule) => ({
+              id: rule.id,
+              name: camelCase(rule.id),
+              shortDescription: { text: rule.summary },
+              fullDescription: { text: rule.help },
+              help: { text: rule.help, markdown: `${rule.help}
+
+[${rule.id} in the fedlint rule reference](${helpUri(rule.id)})` },
+              helpUri: helpUri(rule.id),
+              defaultConfiguration: { level: rule.level }
+            }))
+          }
+        },
+        invocations: [
+          {
+            executionSuccessful: result.failures.length === 0,
+            ...result.failures.length > 0 ? {
+              toolExecutionNotifications: result.failures.map((failure) => ({
+                level: "error",
+                message: { text: `rule ${failure.ruleId} failed: ${failure.message}` },
+                associatedRule: { id: failure.ruleId, index: ruleIndex.get(failure.ruleId) ?? -1 }
+              }))
+            } : {}
+          }
+        ],
+        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.cwd) } },
+        columnKind: "utf16CodeUnits",
+        results: result.findings.map((finding) => ({
+          ruleId: finding.ruleId,
+          ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
+          level: finding.level,
+          message: { text: finding.message },
+          locations: [{ physicalLocation: physicalLocation(finding.location) }],
+          ...finding.related.length > 0 ? {
+            relatedLocations: finding.related.map((related, index2) => ({
+              id: index2,
+              physicalLocation: physicalLocation(related.location),
+              message: { text: related.message }
+            }))
+          } : {},
+          ...sarifFixes(finding, fixes.get(finding)),
+          partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(finding, seen) },
+          ...finding.suppressed ? { suppressions: [sarifSuppression(finding.suppressed)] } : {},
+          ...finding.baselineState ? { baselineState: finding.baselineState } : {}
+        }))
+      }
+    ]
+  };
+}
+function sarifFixes(finding, edit) {
+  if (!edit || !finding.fix) return {};
+  const file = finding.location.file;
+  const from = position(file, edit.start);
+  const to = position(file, edit.end);
+  const deletedRegion = { startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column };
+  return {
+    fixes: [
+      {
+        description: { text: finding.fix.description },
+        artifactChanges: [{ artifactLocation: artifactLocation(file), replacements: [{ deletedRegion, insertedContent: { text: edit.text } }] }]
+      }
+    ]
+  };
+}
+function sarifSuppression(suppressed) {
+  return {
+    kind: suppressed.kind,
+    ...suppressed.justification ? { justification: suppressed.justification } : {},
+    ...suppressed.location ? { location: { physicalLocation: physicalLocation(suppressed.location) } } : {}
+  };
+}
+function physicalLocation(location2) {
+  return { artifactLocation: artifactLocation(location2.file), region: { ...location2.region } };
+}
+function artifactLocation(file) {
+  const { displayPath: displayPath2, path: path2 } = file;
+  const outside = (0, import_node_path10.isAbsolute)(displayPath2) || displayPath2 === ".." || displayPath2.startsWith("../");
+  if (outside) return { uri: (0, import_node_url5.pathToFileURL)((0, import_node_path10.isAbsolute)(path2) ? path2 : displayPath2).href };
+  return { uri: relativeUri(displayPath2), uriBaseId: SRCROOT };
+}
+function relativeUri(displayPath2) {
+  return displayPath2.split("/").map(encodeURIComponent).join("/");
+}
+function directoryUri(directory) {
+  const uri = (0, import_node_url5.pathToFileURL)(directory).href;
+  return uri.endsWith("/") ? uri : `${uri}/`;
+}
+function camelCase(id) {
+  return id.replace(/-([a-z])/g, (_2, letter) => letter.toUpperCase()).replace(/^[a-z]/, (letter) => letter.toUpperCase());
+}
+
 // src/report/stylish.ts
 var COLORS = {
   error: [31, 39],
@@ -84641,7 +84648,7 @@ function where(finding) {
   return `${file.displayPath}:${region.startLine}:${region.startColumn}`;
 }
 
-// src/action.ts
+// src/action/main.ts
 var FAIL_ON = ["error", "warning", "never"];
 function input(env, name2) {
   return (env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();

@@ -7362,10 +7362,10 @@ var require_dist = __commonJS({
   }
 });
 
-// src/parse-worker.ts
+// src/load/parse-worker.ts
 var import_node_worker_threads = require("node:worker_threads");
 
-// src/parse.ts
+// src/load/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 var MAX_ALIAS_COUNT = 1e3;
 var STACK_EXHAUSTED = /call stack/i;
@@ -7475,7 +7475,7 @@ function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-// src/parse-worker.ts
+// src/load/parse-worker.ts
 var setup = import_node_worker_threads.workerData;
 var options = setup.readKinds ? { readKinds: new Set(setup.readKinds) } : {};
 import_node_worker_threads.parentPort.on("message", ({ batch, files }) => {

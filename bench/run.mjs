@@ -138,7 +138,7 @@ for (const size of SIZES) {
   // SARIF, as the GitHub Action writes it: the report with the most to compute (fixes, fingerprints, rule metadata).
   const report = ['--format', 'sarif', '--output', join(repo.dir, '..', `fedlint-bench-${size}.sarif`)];
   const lint = measure([CLI, ...report, repo.dir]);
-  // The same lint with every file parsed on the main thread: what the worker threads add (src/parse-pool.ts).
+  // The same lint with every file parsed on the main thread: what the worker threads add (src/load/parse-pool.ts).
   const oneThread = measure([CLI, ...report, '--concurrency', 'off', repo.dir]);
   const floor = measure(['--input-type=module', '--eval', PARSE_FLOOR.replace("'glob'", `'${join(ROOT, 'node_modules', 'glob', 'dist', 'esm', 'index.min.js')}'`).replace("'yaml'", `'${join(ROOT, 'node_modules', 'yaml', 'dist', 'index.js')}'`), repo.dir]);
   const single = measure([CLI, '--no-context', repo.firstFile]);

@@ -2,7 +2,7 @@
 // The `fedlint` command: runs dist/fedlint.cjs, the command line bundled into one file (scripts/build-cli.ts), with
 // V8's compiled code kept between runs. A one-file run (the pre-commit case) spends much of its time compiling
 // JavaScript; with the code cache that compilation is read back instead. Behaviour is exactly that of
-// `node dist/src/cli.js`: same output, exit code and standard input, since the bundle is the same program.
+// `node dist/src/cli/main.js`: same output, exit code and standard input, since the bundle is the same program.
 //
 // - Node ≥ 22.1 has this built in: module.enableCompileCache().
 // - Node 20: the bundle is compiled with vm.Script and V8 code cache data from a per-user folder. The data is made

@@ -1,7 +1,7 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import { isObject } from '../src/parse.js';
-import { fieldPath, hasPlaceholder } from '../src/placeholders.js';
-import { defineRule } from '../src/rule.js';
+import { isObject } from '../src/load/parse.js';
+import { fieldPath, hasPlaceholder } from '../src/lang/placeholders.js';
+import { defineRule } from '../src/check/rule.js';
 import type { Resource } from '../src/types.js';
 
 /** The ranges the API server refuses as endpoint addresses (ValidateEndpointIP), and why they cannot work. */

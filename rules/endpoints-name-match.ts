@@ -1,11 +1,11 @@
-import { SERVICE_NAME_LABEL, isSelectorless, spec } from '../src/graph.js';
-import { isObject, pointerSegment } from '../src/parse.js';
-import { describeServer, discoveryRole, prometheusIndex } from '../src/prometheus.js';
-import { defineRule } from '../src/rule.js';
-import { labelsOf } from '../src/selector.js';
-import { singleClosestName } from '../src/fix.js';
-import type { Graph } from '../src/graph.js';
-import { closestName } from '../src/suggest.js';
+import { SERVICE_NAME_LABEL, isSelectorless, spec } from '../src/model/graph.js';
+import { isObject, pointerSegment } from '../src/load/parse.js';
+import { describeServer, discoveryRole, prometheusIndex } from '../src/model/prometheus.js';
+import { defineRule } from '../src/check/rule.js';
+import { labelsOf } from '../src/model/selector.js';
+import { singleClosestName } from '../src/check/fix.js';
+import type { Graph } from '../src/model/graph.js';
+import { closestName } from '../src/lang/suggest.js';
 import type { Fix, RelatedLocation, Resource } from '../src/types.js';
 
 const LABEL_POINTER = `/metadata/labels/${pointerSegment(SERVICE_NAME_LABEL)}`;

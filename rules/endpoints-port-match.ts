@@ -1,8 +1,8 @@
-import { isSelectorless, spec } from '../src/graph.js';
-import { singleClosestName } from '../src/fix.js';
-import { type PortEntry, portsOfEndpoints, portsOfService } from '../src/ports.js';
-import { defineRule } from '../src/rule.js';
-import { closestName, quoteList } from '../src/suggest.js';
+import { isSelectorless, spec } from '../src/model/graph.js';
+import { singleClosestName } from '../src/check/fix.js';
+import { type PortEntry, portsOfEndpoints, portsOfService } from '../src/model/ports.js';
+import { defineRule } from '../src/check/rule.js';
+import { closestName, quoteList } from '../src/lang/suggest.js';
 import type { Fix, Resource } from '../src/types.js';
 
 export default defineRule({

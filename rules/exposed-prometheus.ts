@@ -1,8 +1,8 @@
 import { distance } from 'fastest-levenshtein';
-import { spec } from '../src/graph.js';
-import { isObject, pointerSegment } from '../src/parse.js';
-import { portsOfService } from '../src/ports.js';
-import { defineRule } from '../src/rule.js';
+import { spec } from '../src/model/graph.js';
+import { isObject, pointerSegment } from '../src/load/parse.js';
+import { portsOfService } from '../src/model/ports.js';
+import { defineRule } from '../src/check/rule.js';
 import type { Resource } from '../src/types.js';
 
 /**

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { RulesetFunctionContext } from '@stoplight/spectral-core';
-import { knownKind } from '../src/graph.js';
-import { type SpectralResult, defineSpectralRule, mayMatchMore, resourceAt } from '../src/spectral.js';
+import { knownKind } from '../src/model/graph.js';
+import { type SpectralResult, defineSpectralRule, mayMatchMore, resourceAt } from '../src/check/spectral.js';
 import type { Resource } from '../src/types.js';
 
 function externalNameIp(input: unknown, _options: unknown, context: RulesetFunctionContext): SpectralResult[] {

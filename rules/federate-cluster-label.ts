@@ -1,6 +1,6 @@
-import { describeEndpoint, spec } from '../src/graph.js';
-import { isObject } from '../src/parse.js';
-import { defineRule } from '../src/rule.js';
+import { describeEndpoint, spec } from '../src/model/graph.js';
+import { isObject } from '../src/load/parse.js';
+import { defineRule } from '../src/check/rule.js';
 
 /** Where else each kind can get the label from, as the message says it was looked for. */
 const OTHER_SOURCES = {

@@ -1,6 +1,6 @@
-import { type MonitorEndpoint, describeEndpoint, isFederationEndpoint } from '../src/graph.js';
-import { defineSpectralRule } from '../src/spectral.js';
-import { type EndpointFinding, SCRAPE_ENDPOINTS, appliesToEndpoints, hasFederationEndpoint, onScrapeEndpoint } from '../src/spectral-endpoints.js';
+import { type MonitorEndpoint, describeEndpoint, isFederationEndpoint } from '../src/model/graph.js';
+import { defineSpectralRule } from '../src/check/spectral.js';
+import { type EndpointFinding, SCRAPE_ENDPOINTS, appliesToEndpoints, hasFederationEndpoint, onScrapeEndpoint } from '../src/check/spectral-endpoints.js';
 
 function honorLabels(endpoint: MonitorEndpoint): EndpointFinding[] {
   if (!isFederationEndpoint(endpoint) || endpoint.spec.honorLabels === true) return [];

@@ -1,6 +1,6 @@
-import { describeEndpoint } from '../src/graph.js';
-import { breadth, matchSelectors, preview } from '../src/promql.js';
-import { defineRule } from '../src/rule.js';
+import { describeEndpoint } from '../src/model/graph.js';
+import { breadth, matchSelectors, preview } from '../src/lang/promql.js';
+import { defineRule } from '../src/check/rule.js';
 
 export default defineRule({
   id: 'federate-match-broad',

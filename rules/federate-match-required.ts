@@ -1,7 +1,7 @@
-import { type MonitorEndpoint, describeEndpoint, isFederationEndpoint } from '../src/graph.js';
-import { isObject, pointerSegment } from '../src/parse.js';
-import { defineSpectralRule } from '../src/spectral.js';
-import { type EndpointFinding, SCRAPE_ENDPOINTS, appliesToEndpoints, hasFederationEndpoint, onScrapeEndpoint } from '../src/spectral-endpoints.js';
+import { type MonitorEndpoint, describeEndpoint, isFederationEndpoint } from '../src/model/graph.js';
+import { isObject, pointerSegment } from '../src/load/parse.js';
+import { defineSpectralRule } from '../src/check/spectral.js';
+import { type EndpointFinding, SCRAPE_ENDPOINTS, appliesToEndpoints, hasFederationEndpoint, onScrapeEndpoint } from '../src/check/spectral-endpoints.js';
 
 function matchRequired(endpoint: MonitorEndpoint): EndpointFinding[] {
   if (!isFederationEndpoint(endpoint)) return [];

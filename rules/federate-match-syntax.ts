@@ -1,6 +1,6 @@
-import { describeEndpoint } from '../src/graph.js';
-import { matchSelectors } from '../src/promql.js';
-import { defineRule } from '../src/rule.js';
+import { describeEndpoint } from '../src/model/graph.js';
+import { matchSelectors } from '../src/lang/promql.js';
+import { defineRule } from '../src/check/rule.js';
 
 export default defineRule({
   id: 'federate-match-syntax',

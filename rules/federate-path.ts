@@ -1,7 +1,7 @@
-import { type MonitorEndpoint, describeEndpoint, hasMatchParam, isConfiguredFederationPath, scrapeEndpointsOf } from '../src/graph.js';
-import { defineSpectralRule } from '../src/spectral.js';
+import { type MonitorEndpoint, describeEndpoint, hasMatchParam, isConfiguredFederationPath, scrapeEndpointsOf } from '../src/model/graph.js';
+import { defineSpectralRule } from '../src/check/spectral.js';
 import type { Fix, Resource } from '../src/types.js';
-import { type EndpointFinding, SCRAPE_ENDPOINTS, appliesToEndpoints, onScrapeEndpoint } from '../src/spectral-endpoints.js';
+import { type EndpointFinding, SCRAPE_ENDPOINTS, appliesToEndpoints, onScrapeEndpoint } from '../src/check/spectral-endpoints.js';
 
 /** `/federate`, or `/federate` under a route prefix (`--web.route-prefix=/prometheus`). */
 const FEDERATE_PATH = /^\/(?:[^/]+\/)*federate$/;

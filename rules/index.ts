@@ -1,7 +1,7 @@
 // The rule catalog, in the order `fedlint rules` and SARIF list it.
 
-import type { Rule } from '../src/rule.js';
-import type { SpectralRule } from '../src/spectral.js';
+import type { Rule } from '../src/check/rule.js';
+import type { SpectralRule } from '../src/check/spectral.js';
 import type { RuleMeta } from '../src/types.js';
 import endpointsNameMatch from './endpoints-name-match.js';
 import endpointsPortMatch from './endpoints-port-match.js';
@@ -87,7 +87,7 @@ const catalog: (Rule | SpectralRule)[] = [
 /** Rules that read the graph, in TypeScript. */
 export const graphRules: Rule[] = catalog.filter((rule): rule is Rule => 'check' in rule);
 
-/** Rules that are a JSONPath and a check on one resource: run by Spectral in one pass (src/spectral.ts). */
+/** Rules that are a JSONPath and a check on one resource: run by Spectral in one pass (src/check/spectral.ts). */
 export const spectralRules: SpectralRule[] = catalog.filter((rule): rule is SpectralRule => 'checks' in rule);
 
 /** Every rule's metadata: the input rules first, then the catalog. */

@@ -1,6 +1,6 @@
-import { type MonitorEndpoint, describeEndpoint } from '../src/graph.js';
-import { isObject } from '../src/parse.js';
-import { defineRule } from '../src/rule.js';
+import { type MonitorEndpoint, describeEndpoint } from '../src/model/graph.js';
+import { isObject } from '../src/load/parse.js';
+import { defineRule } from '../src/check/rule.js';
 
 /** The fields that make Prometheus send a secret with each scrape, and what a message calls each. */
 const CREDENTIALS: [field: string, what: string][] = [

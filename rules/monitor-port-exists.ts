@@ -1,7 +1,7 @@
-import { isSelectorless, spec } from '../src/graph.js';
-import { type PortEntry, portsOfEndpoints, portsOfService } from '../src/ports.js';
-import { defineRule } from '../src/rule.js';
-import { closestName, quoteList } from '../src/suggest.js';
+import { isSelectorless, spec } from '../src/model/graph.js';
+import { type PortEntry, portsOfEndpoints, portsOfService } from '../src/model/ports.js';
+import { defineRule } from '../src/check/rule.js';
+import { closestName, quoteList } from '../src/lang/suggest.js';
 import type { Resource } from '../src/types.js';
 import { selectorProblems } from './selector-matches-service.js';
 

@@ -1,5 +1,5 @@
-import { defineRule } from '../src/rule.js';
-import { type FieldRole, type Placeholder, fieldPath, findPlaceholders, mayHoldPlaceholder, scanValues } from '../src/placeholders.js';
+import { defineRule } from '../src/check/rule.js';
+import { type FieldRole, type Placeholder, fieldPath, findPlaceholders, mayHoldPlaceholder, scanValues } from '../src/lang/placeholders.js';
 
 /** What belongs where the placeholder stands, for the "replace it with …" part of a message. */
 const WHAT_BELONGS: Record<FieldRole, string> = {

@@ -1,5 +1,5 @@
 import { distance } from 'fastest-levenshtein';
-import { isObject } from '../src/parse.js';
+import { isObject } from '../src/load/parse.js';
 import {
   type PrometheusIndex,
   type PrometheusServer,
@@ -7,10 +7,10 @@ import {
   type SelectedKind,
   describeServer,
   prometheusIndex,
-} from '../src/prometheus.js';
-import { defineRule } from '../src/rule.js';
-import { labelFix } from '../src/selector-text.js';
-import { type Labels, type Requirement, failedRequirements, labelValue, labelsOf, lowestBy } from '../src/selector.js';
+} from '../src/model/prometheus.js';
+import { defineRule } from '../src/check/rule.js';
+import { labelFix } from '../src/lang/selector-text.js';
+import { type Labels, type Requirement, failedRequirements, labelValue, labelsOf, lowestBy } from '../src/model/selector.js';
 import type { RelatedLocation, Resource } from '../src/types.js';
 
 export default defineRule({

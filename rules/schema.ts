@@ -1,11 +1,11 @@
-import { knownKind } from '../src/graph.js';
-import { parsePointer, pointerSegment } from '../src/parse.js';
-import { hasPlaceholder } from '../src/placeholders.js';
-import { defineRule } from '../src/rule.js';
-import { type JsonSchema, type SchemaError, schemaAt, schemaEntry, servedVersions, validateBody } from '../src/schema-check.js';
-import { closestName, quoteList } from '../src/suggest.js';
+import { knownKind } from '../src/model/graph.js';
+import { parsePointer, pointerSegment } from '../src/load/parse.js';
+import { hasPlaceholder } from '../src/lang/placeholders.js';
+import { defineRule } from '../src/check/rule.js';
+import { type JsonSchema, type SchemaError, schemaAt, schemaEntry, servedVersions, validateBody } from '../src/check/schema-check.js';
+import { closestName, quoteList } from '../src/lang/suggest.js';
 import type { Resource } from '../src/types.js';
-import { PATCH_DIRECTIVE, hasPatchDirective } from '../src/kustomize.js';
+import { PATCH_DIRECTIVE, hasPatchDirective } from '../src/load/kustomize.js';
 
 export default defineRule({
   id: 'schema',

@@ -1,7 +1,7 @@
-import { DURATION_GRAMMAR, parseDuration } from '../src/durations.js';
-import { type MonitorEndpoint, describeEndpoint, spec } from '../src/graph.js';
-import { hasPlaceholder } from '../src/placeholders.js';
-import { defineRule } from '../src/rule.js';
+import { DURATION_GRAMMAR, parseDuration } from '../src/lang/durations.js';
+import { type MonitorEndpoint, describeEndpoint, spec } from '../src/model/graph.js';
+import { hasPlaceholder } from '../src/lang/placeholders.js';
+import { defineRule } from '../src/check/rule.js';
 import type { RelatedLocation, Report, Resource } from '../src/types.js';
 
 /** The operator's scrapeInterval when a Prometheus does not set one (the CRD's default). */

@@ -1,7 +1,7 @@
-import { spec } from '../src/graph.js';
-import { isObject } from '../src/parse.js';
-import { defineRule } from '../src/rule.js';
-import type { RuleContext } from '../src/rule.js';
+import { spec } from '../src/model/graph.js';
+import { isObject } from '../src/load/parse.js';
+import { defineRule } from '../src/check/rule.js';
+import type { RuleContext } from '../src/check/rule.js';
 import {
   type CandidateWords,
   type LabelWording,
@@ -11,11 +11,11 @@ import {
   labelFix,
   scopeFinding,
   selectorProblems,
-} from '../src/selector-text.js';
-import { closestCandidate, failedRequirements, labelsOf, requirements, requiresLabel } from '../src/selector.js';
-import { closestName } from '../src/suggest.js';
+} from '../src/lang/selector-text.js';
+import { closestCandidate, failedRequirements, labelsOf, requirements, requiresLabel } from '../src/model/selector.js';
+import { closestName } from '../src/lang/suggest.js';
 import type { Resource } from '../src/types.js';
-import { type ContainerPort, type Workload, describeWorkload, selectedClusterPods, workloads } from '../src/workloads.js';
+import { type ContainerPort, type Workload, describeWorkload, selectedClusterPods, workloads } from '../src/model/workloads.js';
 
 const WORKLOAD_KINDS = 'Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod';
 

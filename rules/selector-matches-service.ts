@@ -1,6 +1,6 @@
-import { selectedClusterService } from '../src/cluster-services.js';
-import { spec } from '../src/graph.js';
-import { defineRule } from '../src/rule.js';
+import { selectedClusterService } from '../src/model/cluster-services.js';
+import { spec } from '../src/model/graph.js';
+import { defineRule } from '../src/check/rule.js';
 import {
   type CandidateWords,
   type LabelWording,
@@ -11,8 +11,8 @@ import {
   labelFix,
   scopeFinding,
   selectorProblems as ownerSelectorProblems,
-} from '../src/selector-text.js';
-import { type NamespaceScope, closestCandidate, failedRequirements, requirements, requiresLabel } from '../src/selector.js';
+} from '../src/lang/selector-text.js';
+import { type NamespaceScope, closestCandidate, failedRequirements, requirements, requiresLabel } from '../src/model/selector.js';
 import type { Resource } from '../src/types.js';
 
 export default defineRule({

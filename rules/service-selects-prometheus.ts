@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
-import { spec } from '../src/graph.js';
-import { isObject, pointerSegment } from '../src/parse.js';
+import { spec } from '../src/model/graph.js';
+import { isObject, pointerSegment } from '../src/load/parse.js';
 import {
   PROMETHEUS_PORT,
   SHARD_LABEL,
@@ -9,12 +9,12 @@ import {
   prometheusPodLabels,
   prometheusPodPorts,
   prometheusPortName,
-} from '../src/prometheus.js';
-import { defineRule } from '../src/rule.js';
-import { type Labels, labelValue, lowestBy } from '../src/selector.js';
-import { closestName, quoteList } from '../src/suggest.js';
+} from '../src/model/prometheus.js';
+import { defineRule } from '../src/check/rule.js';
+import { type Labels, labelValue, lowestBy } from '../src/model/selector.js';
+import { closestName, quoteList } from '../src/lang/suggest.js';
 import type { Resource } from '../src/types.js';
-import { workloads } from '../src/workloads.js';
+import { workloads } from '../src/model/workloads.js';
 
 /** Selector keys that carry the name of the Prometheus object. */
 const NAME_KEYS = ['operator.prometheus.io/name', 'prometheus', 'app.kubernetes.io/instance'];

@@ -1,5 +1,5 @@
-// Builds the GitHub Action's committed files with esbuild: action/index.cjs from src/action.ts, and beside it
-// action/parse-worker.cjs from src/parse-worker.ts, the thread that src/parse-pool.ts starts to parse a large
+// Builds the GitHub Action's committed files with esbuild: action/index.cjs from src/action/main.ts, and beside it
+// action/parse-worker.cjs from src/load/parse-worker.ts, the thread that src/load/parse-pool.ts starts to parse a large
 // repository on every core of the runner. `npm run build:action` writes them; test/action.test.ts rebuilds them in
 // memory with these same options and fails when a committed file differs, so the bundles cannot go stale unnoticed.
 //
@@ -17,7 +17,7 @@ export const ACTION_WORKER = 'action/parse-worker.cjs';
 
 export const actionBuildOptions: BuildOptions = {
   ...sharedBundleOptions,
-  entryPoints: { index: 'src/action.ts', 'parse-worker': 'src/parse-worker.ts' },
+  entryPoints: { index: 'src/action/main.ts', 'parse-worker': 'src/load/parse-worker.ts' },
   outdir: 'action',
   outExtension: { '.js': '.cjs' },
   banner: {

@@ -1,10 +1,10 @@
-// Builds the command line's bundle, dist/fedlint.cjs, from src/cli.ts with esbuild; `npm run build` and `prepare`
-// run this after tsc. bin/fedlint.cjs (the package's `fedlint`) loads it: one file to read and compile instead of
-// hundreds of modules to resolve, read and link, about 100 ms of a one-file run (the pre-commit case).
+// Builds the command line's bundle, dist/fedlint.cjs, from src/cli/main.ts with esbuild; `npm run build` and
+// `prepare` run this after tsc. bin/fedlint.cjs (the package's `fedlint`) loads it: one file to read and compile
+// instead of hundreds of modules to resolve, read and link, about 100 ms of a one-file run (the pre-commit case).
 //
-// `import.meta.url` is the URL of dist/src/cli.js, the tsc-built entry point beside it, so every relative lookup in
-// src/ resolves exactly as it does from dist/src/*.js: ../package.json and ../schemas/ (via ../../), the compiled
-// schema validators that src/schema-check.ts requires, and worker scripts next to the built modules.
+// `import.meta.url` is the URL of dist/src/cli/main.js, the tsc-built entry point, so src/meta.ts finds the package
+// root above it (package.json, schemas/ and the compiled schema validators), and src/load/parse-pool.ts the tsc-built
+// parse worker in dist/src/load/.
 
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
@@ -14,12 +14,12 @@ export const CLI_BUNDLE = 'dist/fedlint.cjs';
 
 export const cliBuildOptions: BuildOptions = {
   ...sharedBundleOptions,
-  entryPoints: ['src/cli.ts'],
+  entryPoints: ['src/cli/main.ts'],
   outfile: CLI_BUNDLE,
   banner: {
     js: bundlePrologue(
-      '// fedlint\'s command line, bundled by scripts/build-cli.ts from src/cli.ts (npm run build); run through bin/fedlint.cjs.',
-      'require("node:url").pathToFileURL(require("node:path").join(__dirname, "src", "cli.js")).href',
+      '// fedlint\'s command line, bundled by scripts/build-cli.ts from src/cli/main.ts (npm run build); run through bin/fedlint.cjs.',
+      'require("node:url").pathToFileURL(require("node:path").join(__dirname, "src", "cli", "main.js")).href',
     ),
   },
 };

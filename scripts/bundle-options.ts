@@ -1,9 +1,9 @@
 // What fedlint's two esbuild bundles share: the GitHub Action's (scripts/build-action.ts, committed as
 // action/index.cjs) and the command line's (scripts/build-cli.ts, dist/fedlint.cjs, built by npm run build).
 //
-// Each bundle sits one folder below a folder that holds package.json and schemas/, as src/ does, and its banner
-// defines `fedlintBundleUrl`, the URL that `import.meta.url` is replaced with: src/meta.ts (../package.json),
-// src/config.ts and src/schema-check.ts (../schemas/) then find their files with their own lookups.
+// Each bundle sits below the folder that holds package.json and schemas/, and its banner defines `fedlintBundleUrl`,
+// the URL that `import.meta.url` is replaced with: src/meta.ts finds that folder upward from it (PACKAGE_ROOT), and
+// every lookup of a file fedlint ships starts there.
 
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';

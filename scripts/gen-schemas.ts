@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { parse } from 'yaml';
-import { OPERATOR_GROUPS } from '../src/graph.js';
+import { OPERATOR_GROUPS } from '../src/model/graph.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,7 +34,7 @@ export const INDEX_PATH = 'schemas/index.json';
 /**
  * ObjectMeta (meta/v1), as much as a manifest author writes or `kubectl get -o yaml` leaves behind. Closed, so a
  * misspelt `label:` is caught; label and annotation values are strings (`version: 1.0` unquoted is a number, which the
- * API server refuses). Null values (`creationTimestamp: null` from kubectl) never reach the schema: src/schema-check.ts
+ * API server refuses). Null values (`creationTimestamp: null` from kubectl) never reach the schema: src/check/schema-check.ts
  * drops them as the API server does.
  */
 const OBJECT_META = {
@@ -218,7 +218,7 @@ const AJV_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules/ajv/packag
 
 // ------------------------------------------------------------------ everything, in memory
 
-/** One validated kind in schemas/index.json, which src/schema-check.ts reads to pick a validator. */
+/** One validated kind in schemas/index.json, which src/check/schema-check.ts reads to pick a validator. */
 export interface IndexEntry {
   kind: string;
   /** Every apiVersion the schema applies to (`monitoring.coreos.com/v1`, `monitoring.rhobs/v1`). */

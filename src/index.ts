@@ -4,79 +4,29 @@
 
 import { resolve } from 'node:path';
 import { allRules, graphRules, spectralRules } from '../rules/index.js';
-import { applyBaseline, readBaseline } from './baseline.js';
-import { type Config, checkConfigRules, isExcludedByConfig, loadConfig, mergeOptions } from './config.js';
-import { contextFiles, mayMatterAsContext } from './context.js';
-import { discover } from './discover.js';
-import { type RuleFailure, applySettings, findingsFromReports, runRules, sortFindings } from './engine.js';
+import { applyBaseline, readBaseline } from './check/baseline.js';
+import { type Config, checkConfigRules, isExcludedByConfig, loadConfig, mergeOptions } from './check/config.js';
+import { contextFiles, mayMatterAsContext } from './load/context.js';
+import { discover } from './load/discover.js';
+import { applySettings, findingsFromReports, runRules, sortFindings } from './check/engine.js';
 import { UsageError } from './errors.js';
-import { Graph, useFederationDetection } from './graph.js';
-import { patchFiles } from './kustomize.js';
-import { parseSources } from './parse-pool.js';
-import { READ_KINDS } from './read-kinds.js';
-import { readSources } from './read.js';
-import { loadRulesets } from './rulesets.js';
-import { type SpectralRule, type UserRule, runSpectral } from './spectral.js';
-import { UNUSED_SUPPRESSION, applySuppressions } from './suppressions.js';
-import type { FederationDetection, Finding, LintSettings, Resource, RuleMeta, Setting, SourceFile } from './types.js';
+import { Graph, useFederationDetection } from './model/graph.js';
+import { patchFiles } from './load/kustomize.js';
+import { parseSources } from './load/parse-pool.js';
+import { READ_KINDS } from './load/read-kinds.js';
+import { readSources } from './load/read.js';
+import { loadRulesets } from './check/rulesets.js';
+import { type SpectralRule, type UserRule, runSpectral } from './check/spectral.js';
+import { UNUSED_SUPPRESSION, applySuppressions } from './check/suppressions.js';
+import type { FederationDetection, Finding, LintOptions, LintResult, LintSettings, Resource, RuleFailure, RuleMeta, Setting, SourceFile } from './types.js';
 
 export { UsageError } from './errors.js';
 export { allRules } from '../rules/index.js';
 export type * from './types.js';
-export type { RuleFailure } from './engine.js';
 
-export interface LintOptions {
-  /** Files, directories and globs; `-` is standard input. Default: the working directory. */
-  paths?: string[];
-  cwd?: string;
-  /** minimatch patterns, relative to cwd, for files and folders to skip. */
-  ignore?: string[];
-  /** Text of standard input, when `-` is among the paths. */
-  stdinText?: string;
-  /** The name standard input goes by in reports. */
-  stdinFilename?: string;
-  /** Namespace of resources without metadata.namespace (default `default`). */
-  namespace?: string;
-  /** Label naming the source cluster on federated series (default `cluster`). */
-  clusterLabel?: string;
-  /** Rule id → level or `off`. */
-  rules?: Record<string, Setting>;
-  /** Level of `${VAR}` substitutions found by placeholder-value (default note). */
-  substitutionLevel?: Setting;
-  /** Spectral ruleset files (YAML/JSON) whose rules run beside fedlint's own. */
-  rulesets?: string[];
-  /** Files larger than this many bytes are reported, not read (default 10 MB). */
-  maxFileSize?: number;
-  /** A SARIF file fedlint wrote (`--write-baseline`): findings whose fingerprint is in it are `unchanged` and do not count. */
-  baseline?: string;
-  /**
-   * Context mode (the CLI's default, off here unless asked for): when every path names a file (pre-commit passes the
-   * changed ones), the rest of the repository is loaded as well, for the other side of cross-resource checks, and only
-   * findings located in the named files are reported. See src/context.ts.
-   */
-  context?: boolean;
-  /** What "the rest of the repository" is in context mode (a config file's `include`); default: git's YAML files. */
-  contextPaths?: string[];
-  /** A .fedlint.yaml to use (relative to cwd), or false for none; default: found in cwd, else at the git root. */
-  config?: string | false;
-  /** Which scrape endpoints are federation endpoints (default: path ending in `federate`, or a `match[]` param). */
-  federation?: Partial<FederationDetection>;
-  /** Worker threads to parse YAML on: 0 parses on the main thread; default one per core for inputs over 4 MB (parse-pool.ts). */
-  workers?: number;
-}
 
 type SourceOptions = Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules' | 'substitutionLevel' | 'federation' | 'workers'>;
 
-export interface LintResult {
-  findings: Finding[];
-  /** Rules that crashed (a fedlint bug): their findings may be incomplete. */
-  failures: RuleFailure[];
-  files: SourceFile[];
-  resourceCount: number;
-  rules: RuleMeta[];
-  /** The config file that applied (absolute path), if any. */
-  config?: string;
-}
 
 export const DEFAULT_STDIN_FILENAME = '<stdin>';
 

@@ -2,9 +2,24 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 
-// src/meta.ts runs from src/ under tsx and from dist/src/ when built: look upward for the manifest.
-const manifestUrl = [new URL('../package.json', import.meta.url), new URL('../../package.json', import.meta.url)].find(existsSync)!;
-const manifest = JSON.parse(readFileSync(manifestUrl, 'utf8')) as { version: string };
+/**
+ * The folder that holds fedlint's package.json and schemas/, found upward from this module: src/ under tsx, dist/src/
+ * when built, and the folder above a bundle (dist/fedlint.cjs, action/index.cjs), whose `import.meta.url` is one URL
+ * for every module in it (scripts/bundle-options.ts). Files below src/ look things up from here, not from their own
+ * folder, so that moving a module between stage folders cannot break a lookup.
+ */
+export const PACKAGE_ROOT: URL = findPackageRoot(new URL('.', import.meta.url));
+
+function findPackageRoot(start: URL): URL {
+  for (let folder = start; ; folder = new URL('..', folder)) {
+    const manifest = new URL('package.json', folder);
+    if (existsSync(manifest) && existsSync(new URL('schemas/', folder)) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'fedlint')
+      return folder;
+    if (new URL('..', folder).href === folder.href) throw new Error(`fedlint's package.json not found above ${start.href}`);
+  }
+}
+
+const manifest = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8')) as { version: string };
 
 export const TOOL_NAME = 'fedlint';
 export const TOOL_VERSION = manifest.version;

@@ -1,6 +1,7 @@
 // Shared data shapes that flow between the pipeline stages (discover → parse →
-// graph → rules → engine → reporters). Plain data only: no stage reaches back
-// into another stage's internals.
+// graph → rules → engine → reporters), and the library's options and result, so
+// that no stage imports index.ts. Plain data only: no stage reaches back into
+// another stage's internals.
 
 export type Level = 'error' | 'warning' | 'note';
 export type Setting = Level | 'off';
@@ -69,7 +70,7 @@ export interface Report {
    */
   span?: { start: number; end: number };
   related?: RelatedLocation[];
-  /** The edit that resolves the finding, when there is exactly one (`--fix`, SARIF `fixes`); applied by src/fix.ts. */
+  /** The edit that resolves the finding, when there is exactly one (`--fix`, SARIF `fixes`); applied by src/check/fix.ts. */
   fix?: Fix;
 }
 
@@ -108,10 +109,10 @@ export interface Finding {
   fix?: DocumentFix;
   /**
    * Set when a `# fedlint-disable-…` comment or a `fedlint.dev/ignore` annotation (at `location`) covers the finding:
-   * kept for SARIF, left out of other reports and of the exit code (src/suppressions.ts).
+   * kept for SARIF, left out of other reports and of the exit code (src/check/suppressions.ts).
    */
   suppressed?: { kind: 'inSource'; justification: string; location?: Location };
-  /** Set when linting against a baseline (`--baseline`): `unchanged` findings are in it and do not count (src/baseline.ts). */
+  /** Set when linting against a baseline (`--baseline`): `unchanged` findings are in it and do not count (src/check/baseline.ts). */
   baselineState?: 'new' | 'unchanged';
 }
 
@@ -143,4 +144,61 @@ export interface FederationDetection {
   paths: string[];
   /** Whether a `match[]` param alone marks one, whatever the path (default true). */
   matchParams: boolean;
+}
+
+/** A rule that threw: a bug in fedlint, kept apart so that the other rules' findings still reach the user. */
+export interface RuleFailure {
+  ruleId: string;
+  message: string;
+}
+
+export interface LintOptions {
+  /** Files, directories and globs; `-` is standard input. Default: the working directory. */
+  paths?: string[];
+  cwd?: string;
+  /** minimatch patterns, relative to cwd, for files and folders to skip. */
+  ignore?: string[];
+  /** Text of standard input, when `-` is among the paths. */
+  stdinText?: string;
+  /** The name standard input goes by in reports. */
+  stdinFilename?: string;
+  /** Namespace of resources without metadata.namespace (default `default`). */
+  namespace?: string;
+  /** Label naming the source cluster on federated series (default `cluster`). */
+  clusterLabel?: string;
+  /** Rule id → level or `off`. */
+  rules?: Record<string, Setting>;
+  /** Level of `${VAR}` substitutions found by placeholder-value (default note). */
+  substitutionLevel?: Setting;
+  /** Spectral ruleset files (YAML/JSON) whose rules run beside fedlint's own. */
+  rulesets?: string[];
+  /** Files larger than this many bytes are reported, not read (default 10 MB). */
+  maxFileSize?: number;
+  /** A SARIF file fedlint wrote (`--write-baseline`): findings whose fingerprint is in it are `unchanged` and do not count. */
+  baseline?: string;
+  /**
+   * Context mode (the CLI's default, off here unless asked for): when every path names a file (pre-commit passes the
+   * changed ones), the rest of the repository is loaded as well, for the other side of cross-resource checks, and only
+   * findings located in the named files are reported. See src/load/context.ts.
+   */
+  context?: boolean;
+  /** What "the rest of the repository" is in context mode (a config file's `include`); default: git's YAML files. */
+  contextPaths?: string[];
+  /** A .fedlint.yaml to use (relative to cwd), or false for none; default: found in cwd, else at the git root. */
+  config?: string | false;
+  /** Which scrape endpoints are federation endpoints (default: path ending in `federate`, or a `match[]` param). */
+  federation?: Partial<FederationDetection>;
+  /** Worker threads to parse YAML on: 0 parses on the main thread; default one per core for inputs over 4 MB (parse-pool.ts). */
+  workers?: number;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  /** Rules that crashed (a fedlint bug): their findings may be incomplete. */
+  failures: RuleFailure[];
+  files: SourceFile[];
+  resourceCount: number;
+  rules: RuleMeta[];
+  /** The config file that applied (absolute path), if any. */
+  config?: string;
 }

@@ -12,8 +12,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ACTION_BUNDLE, ACTION_WORKER, actionBuildOptions } from '../scripts/build-action.js';
 import { lint } from '../src/index.js';
-import { parseText } from '../src/parse.js';
-import { READ_KINDS } from '../src/read-kinds.js';
+import { parseText } from '../src/load/parse.js';
+import { READ_KINDS } from '../src/load/read-kinds.js';
 import { ROOT } from './helpers.js';
 
 const BUNDLE = join(ROOT, ACTION_BUNDLE);

@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import { lint } from '../src/index.js';
 import { ROOT } from './helpers.js';
 
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const SEED = join(ROOT, 'examples', 'seed-federation', 'main-cluster.yaml');
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'test/sarif/sarif-schema-2.1.0.json'), 'utf8'));

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from './helpers.js';
 
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 function fedlint(args: string[], options: { input?: string; cwd?: string } = {}) {
   const run = spawnSync(process.execPath, [CLI, ...args], {

@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import { type LintOptions, type LintResult, allRules, lint } from '../src/index.js';
 import { ROOT } from './helpers.js';
 
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const SCHEMA = JSON.parse(readFileSync(join(ROOT, 'schemas', 'config.schema.json'), 'utf8'));
 
 /** One file of each shape the keys act on; line numbers below refer to it. */
@@ -489,7 +489,7 @@ test('a config is read when fedlint itself is installed under a path with a spac
   const repo = mkdtempSync(join(tmpdir(), 'fedlint-space-'));
   writeFileSync(join(repo, '.fedlint.yaml'), 'rules: {federate-honor-labels: off}\n');
   writeFileSync(join(repo, 'm.yaml'), readFileSync(join(ROOT, 'examples/seed-federation/main-cluster.yaml')));
-  const run = spawnSync(process.execPath, [join(install, 'dist', 'src', 'cli.js'), '--format', 'json'], { cwd: repo, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join(install, 'dist', 'src', 'cli', 'main.js'), '--format', 'json'], { cwd: repo, encoding: 'utf8' });
   assert.is(run.stderr, '');
   assert.is(run.status, 1);
   const rules = JSON.parse(run.stdout).findings.map((finding: { ruleId: string }) => finding.ruleId);

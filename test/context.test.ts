@@ -1,4 +1,4 @@
-// Context mode (src/context.ts): given explicit files, as pre-commit gives the changed ones, fedlint loads the rest of
+// Context mode (src/load/context.ts): given explicit files, as pre-commit gives the changed ones, fedlint loads the rest of
 // the repository for the other side of cross-resource checks and reports only findings in the given files.
 
 import { spawnSync } from 'node:child_process';
@@ -8,15 +8,15 @@ import { dirname, join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse as parseYaml } from 'yaml';
-import { mayMatterAsContext } from '../src/context.js';
-import { Graph, knownKind } from '../src/graph.js';
+import { mayMatterAsContext } from '../src/load/context.js';
+import { Graph, knownKind } from '../src/model/graph.js';
 import { lint, type LintResult } from '../src/index.js';
-import { patchFiles } from '../src/kustomize.js';
-import { makeSourceFile, parseFile } from '../src/parse.js';
-import { WorkloadIndex } from '../src/workloads.js';
+import { patchFiles } from '../src/load/kustomize.js';
+import { makeSourceFile, parseFile } from '../src/load/parse.js';
+import { WorkloadIndex } from '../src/model/workloads.js';
 import { FIXTURES, ROOT } from './helpers.js';
 
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 const SERVICE = `apiVersion: v1
 kind: Service

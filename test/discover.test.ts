@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { discover, isIgnored } from '../src/discover.js';
+import { discover, isIgnored } from '../src/load/discover.js';
 import { UsageError, lint } from '../src/index.js';
 import { compact } from './helpers.js';
 

@@ -3,10 +3,10 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runRules } from '../src/engine.js';
-import { Graph } from '../src/graph.js';
-import { makeSourceFile, parseFile } from '../src/parse.js';
-import { defineRule } from '../src/rule.js';
+import { runRules } from '../src/check/engine.js';
+import { Graph } from '../src/model/graph.js';
+import { makeSourceFile, parseFile } from '../src/load/parse.js';
+import { defineRule } from '../src/check/rule.js';
 
 const { resources } = parseFile(makeSourceFile('x.yaml', 'x.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\n'), 'default');
 const graph = new Graph(resources);

@@ -10,13 +10,13 @@ import AjvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixFindings, planFixes } from '../src/fix.js';
+import { fixFindings, planFixes } from '../src/check/fix.js';
 import { lint } from '../src/index.js';
 import { toSarif } from '../src/report/sarif.js';
 import type { Finding } from '../src/types.js';
 import { FIXTURES, ROOT, lintPaths, lintText } from './helpers.js';
 
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 function fedlint(args: string[], options: { cwd: string; input?: string }) {
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, input: options.input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

@@ -16,7 +16,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
 import { lintSources } from '../src/index.js';
-import { makeSourceFile } from '../src/parse.js';
+import { makeSourceFile } from '../src/load/parse.js';
 import { toSarif } from '../src/report/sarif.js';
 import { FIXTURES, ROOT } from './helpers.js';
 

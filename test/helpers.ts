@@ -4,7 +4,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lint, lintSources, type LintOptions, type LintResult } from '../src/index.js';
-import { makeSourceFile } from '../src/parse.js';
+import { makeSourceFile } from '../src/load/parse.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');

@@ -1,5 +1,5 @@
 // The `fedlint` command as installed: bin/fedlint.cjs, which runs the bundle dist/fedlint.cjs (scripts/build-cli.ts)
-// with V8's code cache. It must be indistinguishable from `node dist/src/cli.js` (output, exit code, standard input)
+// with V8's code cache. It must be indistinguishable from `node dist/src/cli/main.js` (output, exit code, standard input)
 // whatever happens to the cache, and keep the cache private, whole and used.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { ROOT } from './helpers.js';
 
 const LAUNCHER = join(ROOT, 'bin', 'fedlint.cjs');
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const SEED_FILE = 'examples/seed-federation/main-cluster.yaml';
 
 interface Run {
@@ -56,7 +56,7 @@ function identity(file: string): string {
   return `${ino}:${mtimeMs}:${size}`;
 }
 
-test('same report and exit code as dist/src/cli.js; the first run leaves a private cache file that later runs read and keep', () => {
+test('same report and exit code as dist/src/cli/main.js; the first run leaves a private cache file that later runs read and keep', () => {
   const cacheHome = temporaryFolder('cache');
   const first = run(LAUNCHER, ['examples/seed-federation'], { env: { XDG_CACHE_HOME: cacheHome } });
   assert.equal(first, reference(['examples/seed-federation']));
@@ -209,7 +209,7 @@ test('Node ≥ 22.1: module.enableCompileCache() with the same private folder, t
   assert.equal(cacheFiles(cacheHome), [], 'Node keeps that cache itself');
 });
 
-test('the npm package holds what the command needs: installed from the tarball, `fedlint` runs as dist/src/cli.js does', () => {
+test('the npm package holds what the command needs: installed from the tarball, `fedlint` runs as dist/src/cli/main.js does', () => {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.equal(manifest.bin, { fedlint: 'bin/fedlint.cjs' });
   // dist/ is built (npm test builds first); --ignore-scripts packs it as it is instead of building again.
@@ -218,7 +218,7 @@ test('the npm package holds what the command needs: installed from the tarball, 
   const output = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packed], { cwd: ROOT, encoding: 'utf8', env: npmEnvironment });
   const [{ filename, files }] = JSON.parse(output) as { filename: string; files: { path: string }[] }[];
   const paths = files.map((file) => file.path);
-  for (const needed of ['bin/fedlint.cjs', 'dist/fedlint.cjs', 'dist/src/cli.js', 'dist/src/index.js', 'schemas/index.json', 'package.json'])
+  for (const needed of ['bin/fedlint.cjs', 'dist/fedlint.cjs', 'dist/src/cli/main.js', 'dist/src/index.js', 'schemas/index.json', 'package.json'])
     assert.ok(paths.includes(needed), `${needed} is in the package`);
 
   // Installed: the package unpacked, its dependencies beside it (here: this checkout's, linked).

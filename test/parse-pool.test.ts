@@ -8,9 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lint, type LintResult } from '../src/index.js';
-import { makeSourceFile, parseText } from '../src/parse.js';
-import { parseOnWorkers } from '../src/parse-pool.js';
-import { READ_KINDS } from '../src/read-kinds.js';
+import { makeSourceFile, parseText } from '../src/load/parse.js';
+import { parseOnWorkers } from '../src/load/parse-pool.js';
+import { READ_KINDS } from '../src/load/read-kinds.js';
 import { ROOT, compact, lintText } from './helpers.js';
 
 const EVERYTHING = ['test/fixtures', 'test/corpus', 'examples'];

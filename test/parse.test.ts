@@ -3,7 +3,7 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeSourceFile, parseFile } from '../src/parse.js';
+import { makeSourceFile, parseFile } from '../src/load/parse.js';
 import { compact, lintText } from './helpers.js';
 
 const MONITOR = [

@@ -11,13 +11,13 @@ import { globSync } from 'glob';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Parser } from 'yaml';
-import { makeSourceFile } from '../src/parse.js';
+import { makeSourceFile } from '../src/load/parse.js';
 import { formatGithub } from '../src/report/github.js';
 import { formatJson } from '../src/report/json.js';
 import { toSarif } from '../src/report/sarif.js';
 import { formatStylish } from '../src/report/stylish.js';
 import type { LintResult } from '../src/index.js';
-import { scanComments } from '../src/yaml-comments.js';
+import { scanComments } from '../src/load/yaml-comments.js';
 import { ROOT, lintPaths, lintText } from './helpers.js';
 
 const DIR = 'test/fixtures/suppressions';
@@ -37,7 +37,7 @@ function rows(result: LintResult): string[] {
 const SUPPRESSED_SERVICE = 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: ExternalName, externalName: <WORKER_A_DNS>}\n';
 
 function fedlint(args: string[], input?: string) {
-  const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli.js'), ...args], {
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), ...args], {
     cwd: ROOT,
     input,
     encoding: 'utf8',

@@ -1,9 +1,9 @@
 // GitHub Actions workflow commands: one `::error file=…,line=…::message` per
 // finding, which the runner turns into annotations on the pull request.
 
-import type { LintResult } from '../index.js';
+import type { LintResult } from '../types.js';
 import type { Level } from '../types.js';
-import { isReported } from './summary.js';
+import { isReported } from '../check/engine.js';
 
 const COMMAND: Record<Level, string> = { error: 'error', warning: 'warning', note: 'notice' };
 

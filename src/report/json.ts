@@ -1,9 +1,10 @@
 // Findings as data, for scripts: one object per finding with 1-based positions.
 
-import type { LintResult } from '../index.js';
+import type { LintResult } from '../types.js';
 import { TOOL_VERSION } from '../meta.js';
 import type { Location } from '../types.js';
-import { countLevels, isReported } from './summary.js';
+import { isReported } from '../check/engine.js';
+import { countLevels } from './summary.js';
 
 export function formatJson(result: LintResult): string {
   const place = (location: Location) => ({ file: location.file.displayPath, ...location.region });

@@ -2,17 +2,16 @@
 // relative to %SRCROOT% (the working directory); fingerprints hash what a
 // finding is about, not where it sits, so they survive unrelated line moves.
 
-import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type TextEdit, planFixes } from '../fix.js';
-import type { LintResult } from '../index.js';
+import { FINGERPRINT_KEY, fingerprint } from '../check/baseline.js';
+import { type TextEdit, planFixes } from '../check/fix.js';
+import type { LintResult } from '../types.js';
 import { INFORMATION_URI, TOOL_NAME, TOOL_VERSION, helpUri } from '../meta.js';
-import { position } from '../parse.js';
+import { position } from '../load/parse.js';
 import type { Finding, Location, SourceFile } from '../types.js';
 
 const SRCROOT = '%SRCROOT%';
-export const FINGERPRINT_KEY = 'fedlint/v1';
 
 export function formatSarif(result: LintResult, options: { cwd: string }): string {
   return `${JSON.stringify(toSarif(result, options), null, 2)}\n`;
@@ -136,19 +135,6 @@ function directoryUri(directory: string): string {
   return uri.endsWith('/') ? uri : `${uri}/`;
 }
 
-/**
- * Identity of a finding: rule, file, resource and JSON pointer. Neither line
- * numbers nor the message, whose suggestions ("the closest Service …") change
- * when unrelated resources are added. Identical identities get an occurrence number,
- * so `seen` must be fresh and the findings must be taken in `result.findings` order
- * (src/baseline.ts compares a baseline's fingerprints this way).
- */
-export function fingerprint(finding: Finding, seen: Map<string, number>): string {
-  const identity = [finding.ruleId, finding.location.file.displayPath, finding.resourceKey, finding.pointer].join('\u0000');
-  const occurrence = (seen.get(identity) ?? 0) + 1;
-  seen.set(identity, occurrence);
-  return `${createHash('sha256').update(identity).digest('hex').slice(0, 32)}:${occurrence}`;
-}
 
 function camelCase(id: string): string {
   return id.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase()).replace(/^[a-z]/, (letter) => letter.toUpperCase());

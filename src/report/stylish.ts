@@ -2,9 +2,10 @@
 // line each (terminals and editors turn `path:line:col` into a link), related
 // locations indented below, then a summary line.
 
-import type { LintResult } from '../index.js';
+import type { LintResult } from '../types.js';
 import type { Finding, Level } from '../types.js';
-import { countLevels, isReported, leftOut, plural } from './summary.js';
+import { isReported } from '../check/engine.js';
+import { countLevels, leftOut, plural } from './summary.js';
 
 const COLORS: Record<Level | 'dim' | 'bold', [number, number]> = {
   error: [31, 39],

@@ -12,13 +12,6 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/**
- * Whether a finding is reported and counts for the exit code: not suppressed in source and not already in the
- * baseline. Such findings stay in SARIF (with `suppressions` / `baselineState`) and in JSON, marked.
- */
-export function isReported(finding: Finding): boolean {
-  return finding.suppressed === undefined && finding.baselineState !== 'unchanged';
-}
 
 /** "2 suppressed, 3 unchanged from the baseline": what the report leaves out, or '' when nothing. */
 export function leftOut(findings: Finding[]): string {

@@ -9,9 +9,9 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Graph } from '../../src/graph.js';
-import { makeSourceFile, parseFile } from '../../src/parse.js';
-import { workloads } from '../../src/workloads.js';
+import { Graph } from '../../src/model/graph.js';
+import { makeSourceFile, parseFile } from '../../src/load/parse.js';
+import { workloads } from '../../src/model/workloads.js';
 import { type Compact, compact, lintText, ruleFindings } from '../helpers.js';
 
 const EXPOSED = 'exposed-prometheus';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lintSources } from '../../src/index.js';
-import { makeSourceFile } from '../../src/parse.js';
+import { makeSourceFile } from '../../src/load/parse.js';
 import { type Compact, ROOT, compact, lintPaths, lintText, ruleFindings } from '../helpers.js';
 
 const SELECTS = 'prometheus-selects-monitor';

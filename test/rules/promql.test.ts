@@ -5,8 +5,8 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { breadth, matchesEveryNonEmptyString, parseSeriesSelector, regexError, unquote } from '../../src/promql.js';
-import { scalarOffsets } from '../../src/scalar-offsets.js';
+import { breadth, matchesEveryNonEmptyString, parseSeriesSelector, regexError, unquote } from '../../src/lang/promql.js';
+import { scalarOffsets } from '../../src/load/scalar-offsets.js';
 import { compact, lintText, ruleFindings } from '../helpers.js';
 
 const DIR = 'test/fixtures';

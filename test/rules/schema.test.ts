@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { leftToOtherRules, mostSpecific, schemaProblems, unknownFieldHint } from '../../rules/schema.js';
 import { GENERATED_DIRS, convertSchema, generateSchemas } from '../../scripts/gen-schemas.js';
-import { type SchemaError, apiServerView, schemaAt, schemaEntry, validateBody } from '../../src/schema-check.js';
+import { type SchemaError, apiServerView, schemaAt, schemaEntry, validateBody } from '../../src/check/schema-check.js';
 import { type Compact, ROOT, compact, lintPaths, lintText, ruleFindings } from '../helpers.js';
 
 const RULE = 'schema';

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { distance } from 'fastest-levenshtein';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Labels, closestCandidate, failedRequirements, lowestBy, requirements } from '../../src/selector.js';
+import { type Labels, closestCandidate, failedRequirements, lowestBy, requirements } from '../../src/model/selector.js';
 import { type Compact, compact, lintPaths, lintText, ruleFindings } from '../helpers.js';
 
 const SELECTOR = 'selector-matches-service';

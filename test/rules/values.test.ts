@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseDuration } from '../../src/durations.js';
-import { type FieldRole, findPlaceholders, scanForPlaceholders } from '../../src/placeholders.js';
+import { parseDuration } from '../../src/lang/durations.js';
+import { type FieldRole, findPlaceholders, scanForPlaceholders } from '../../src/lang/placeholders.js';
 import { compact, lintPaths, lintText, ruleFindings } from '../helpers.js';
 
 const DIR = 'test/fixtures';

@@ -1,0 +1,359 @@
+// .fedlint.yaml: find it (the working directory, else the git root; or the file --config names), read it, validate
+// it against schemas/config.schema.json, and turn it into lint options whose paths are resolved against the config
+// file's folder. `mergeOptions` is the one place where the file meets the command line: flags win.
+//
+// Every mistake in the file is a UsageError of one line: `file:line:col: key.path: what is wrong; how to fix it`.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasMagic } from 'glob';
+import { type Document, LineCounter, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
+import { isIgnored, relativePath } from '../load/discover.js';
+import { UsageError } from '../errors.js';
+import { PACKAGE_ROOT } from '../meta.js';
+import type { LintOptions } from '../types.js';
+import { closestName, didYouMean } from '../lang/suggest.js';
+import type { FederationDetection, Setting } from '../types.js';
+
+export const CONFIG_NAMES = ['.fedlint.yaml', '.fedlint.yml'] as const;
+
+/** A validated config file, with what it says resolved against its folder. */
+export interface Config {
+  /** Absolute path of the file. */
+  file: string;
+  /** Its folder: `include`, `exclude` and `rulesets` are relative to it. */
+  dir: string;
+  /** Files, folders and globs to lint when no path is given, relative to `dir`. */
+  include?: string[];
+  /** Globs to skip, relative to `dir`. */
+  exclude: string[];
+  rules: Record<string, Setting>;
+  clusterLabel?: string;
+  defaultNamespace?: string;
+  substitutionLevel?: Setting;
+  /** Absolute paths. */
+  rulesets: string[];
+  federation?: Partial<FederationDetection>;
+  /** `file:line:col: key.path` of a key in the file (the deepest that exists), the start of every message about it. */
+  where(path: readonly (string | number)[], at?: 'key' | 'value'): string;
+}
+
+/** The raw shape the schema admits. */
+interface ConfigData {
+  include?: string[];
+  exclude?: string[];
+  rules?: Record<string, Setting>;
+  clusterLabel?: string;
+  defaultNamespace?: string;
+  substitutionLevel?: Setting;
+  rulesets?: string[];
+  federation?: Partial<FederationDetection>;
+}
+
+/**
+ * The config that applies to a run: `choice` is a path (given with --config: it must exist), false (--no-config), or
+ * undefined to look for .fedlint.yaml / .fedlint.yml in `cwd`, else in the git root above it.
+ */
+export async function loadConfig(cwd: string, choice: string | false | undefined): Promise<Config | undefined> {
+  if (choice === false) return undefined;
+  if (choice !== undefined) {
+    if (choice.trim() === '') throw new UsageError('--config needs a file name');
+    return readConfig(resolve(cwd, choice), choice);
+  }
+  const found = findConfig(cwd);
+  return found === undefined ? undefined : readConfig(found, relativePath(cwd, found));
+}
+
+/** .fedlint.yaml or .fedlint.yml in `cwd`, else in the nearest folder above it that holds `.git`; absolute. */
+export function findConfig(cwd: string): string | undefined {
+  const start = resolve(cwd);
+  const here = configIn(start);
+  if (here !== undefined) return here;
+  const root = gitRoot(start);
+  return root === undefined || root === start ? undefined : configIn(root);
+}
+
+/** The folder holding `.git` (a folder, or a file in worktrees and submodules) at or above `start`. */
+function gitRoot(start: string): string | undefined {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function configIn(dir: string): string | undefined {
+  const present = CONFIG_NAMES.map((name) => join(dir, name)).filter(isFile);
+  // Two configs side by side would leave one silently unused.
+  if (present.length > 1) throw new UsageError(`both ${CONFIG_NAMES.join(' and ')} are in ${dir}; keep one of them`);
+  return present[0];
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Reads and validates one config file; `display` is how messages name it. */
+export async function readConfig(file: string, display: string): Promise<Config> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new UsageError(`cannot read config file ${display}: ${reason}`);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false });
+  const at = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${display}:${line}:${col}`;
+  };
+  const syntaxError = document.errors[0];
+  if (syntaxError) {
+    const reason =
+      syntaxError.code === 'MULTIPLE_DOCS'
+        ? 'a config file is one YAML document; remove the "---" and merge the documents'
+        : `YAML syntax error: ${syntaxError.message.split('\n')[0]!.replace(/[.:]$/, '')}`;
+    throw new UsageError(`${at(syntaxError.pos[0])}: ${reason}`);
+  }
+  const where = (path: readonly (string | number)[], place: 'key' | 'value' = 'key'): string => `${at(offsetOf(document, path, place))}: ${keyPath(path)}`;
+  const data: unknown = document.toJS() ?? {}; // an empty file (or only comments) configures nothing
+  const invalid = await firstSchemaError(data, document);
+  if (invalid) throw new UsageError(`${where(invalid.path, invalid.at)}: ${invalid.reason}`);
+  return resolveConfig(data as ConfigData, file, where);
+}
+
+function resolveConfig(data: ConfigData, file: string, where: Config['where']): Config {
+  const dir = dirname(file);
+  data.include?.forEach((entry, index) => {
+    if (!hasMagic(entry, { magicalBraces: true }) && !existsSync(resolve(dir, entry)))
+      throw new UsageError(`${where(['include', index])}: no such file or directory "${entry}" (paths are relative to the config file's folder)`);
+  });
+  const rulesets = (data.rulesets ?? []).map((entry, index) => {
+    const path = resolve(dir, entry);
+    if (!isFile(path)) throw new UsageError(`${where(['rulesets', index])}: no such file "${entry}" (paths are relative to the config file's folder)`);
+    return path;
+  });
+  return {
+    file,
+    dir,
+    include: data.include,
+    exclude: data.exclude ?? [],
+    rules: data.rules ?? {},
+    clusterLabel: data.clusterLabel,
+    defaultNamespace: data.defaultNamespace,
+    substitutionLevel: data.substitutionLevel,
+    rulesets,
+    federation: data.federation,
+    where,
+  };
+}
+
+/**
+ * The options of a run: the caller's (the command line's) where given, the config file's otherwise. Lists the command
+ * line extends (--ignore, --ruleset) add to the file's; `rules` merge per id, the caller's level winning; positional
+ * paths replace `include`.
+ */
+export function mergeOptions(given: LintOptions, config: Config | undefined, cwd: string): LintOptions {
+  if (!config) return given;
+  const fromConfig = (path: string): string => relativePath(cwd, resolve(config.dir, path)) || '.';
+  const noPaths = given.paths === undefined || given.paths.length === 0;
+  return {
+    ...given,
+    paths: noPaths && config.include ? config.include.map(fromConfig) : given.paths,
+    contextPaths: given.contextPaths ?? config.include?.map(fromConfig),
+    namespace: given.namespace ?? config.defaultNamespace,
+    clusterLabel: given.clusterLabel ?? config.clusterLabel,
+    substitutionLevel: given.substitutionLevel ?? config.substitutionLevel,
+    rules: { ...config.rules, ...given.rules },
+    // The same file named twice (in the config and with --ruleset) would define its rules twice.
+    rulesets: unique([...config.rulesets.map((path) => relativePath(cwd, path)), ...(given.rulesets ?? [])], (path) => resolve(cwd, path)),
+    federation: { ...config.federation, ...given.federation },
+  };
+}
+
+/** Whether the config skips a discovered file: its `exclude` (relative to the config's folder), and the file itself. */
+export function isExcludedByConfig(config: Config | undefined, file: string): boolean {
+  if (!config || file === '-') return false;
+  const absolute = resolve(file);
+  if (absolute === config.file) return true; // a config file is not a Kubernetes manifest
+  return isIgnored(relativePath(config.dir, absolute), config.exclude.map(normalizeGlob));
+}
+
+/** `./vendor/` and `vendor/` both mean the folder `vendor`, as --ignore reads them. */
+function normalizeGlob(pattern: string): string {
+  const normalized = pattern.replace(/^(\.\/)+/, '');
+  return normalized.length > 1 ? normalized.replace(/\/+$/, '') : normalized;
+}
+
+/** Rule ids under `rules:` must name a rule: fedlint's, or one of the rulesets' (known only once they are loaded). */
+export function checkConfigRules(config: Config | undefined, knownIds: string[]): void {
+  if (!config) return;
+  for (const id of Object.keys(config.rules)) {
+    if (knownIds.includes(id)) continue;
+    const hint = closestName(id, knownIds);
+    throw new UsageError(
+      `${config.where(['rules', id])}: unknown rule id${hint ? `; did you mean "${hint}"?` : '; run "fedlint rules" to list the rule ids'}`,
+    );
+  }
+}
+
+// --- validation -------------------------------------------------------------------------------------------------
+
+type JsonSchema = Record<string, any>;
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, any>;
+  parentSchema?: JsonSchema;
+  data?: unknown;
+}
+type Validate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+let validator: Promise<Validate> | undefined;
+
+/** Compiled on first use, once per process: a run without a config file never loads ajv. */
+function configValidator(): Promise<Validate> {
+  validator ??= (async () => {
+    const { default: ajvModule } = await import('ajv');
+    const Ajv = (ajvModule as unknown as { default: typeof ajvModule }).default ?? ajvModule;
+    const ajv = new (Ajv as any)({ allErrors: true, verbose: true, strict: true });
+    return ajv.compile(readSchema()) as Validate;
+  })();
+  return validator;
+}
+
+export function configSchemaPath(): string {
+  const found = new URL('schemas/config.schema.json', PACKAGE_ROOT);
+  if (!existsSync(found)) throw new Error(`${fileURLToPath(found)} not found`);
+  // A file path, not the URL's percent-encoded pathname (a space in the install path, or Windows, would break it).
+  return fileURLToPath(found);
+}
+
+function readSchema(): JsonSchema {
+  return JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as JsonSchema;
+}
+
+/** The first schema error in the file, as a person reads it top to bottom (one line per run), or undefined. */
+async function firstSchemaError(
+  data: unknown,
+  document: Document,
+): Promise<{ path: (string | number)[]; at: 'key' | 'value'; reason: string } | undefined> {
+  const check = await configValidator();
+  if (check(data)) return undefined;
+  const located = (check.errors ?? []).map((error) => {
+    // An unknown key is shown at the key; a wrong value at the value.
+    const at: 'key' | 'value' = error.keyword === 'additionalProperties' ? 'key' : 'value';
+    const path = errorPath(error);
+    return { error, path, at, offset: offsetOf(document, path, at) };
+  });
+  located.sort((a, b) => a.offset - b.offset);
+  const first = located[0];
+  return first ? { path: first.path, at: first.at, reason: describeError(first.error) } : { path: [], at: 'key', reason: 'invalid configuration' };
+}
+
+/** The key path an error is about: for an unknown key, the key itself. */
+function errorPath(error: AjvError): (string | number)[] {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+  return error.keyword === 'additionalProperties' ? [...path, error.params.additionalProperty as string] : path;
+}
+
+/** What patterns mean, in words (draft-07 has no error messages of its own). */
+const PATTERN_MEANINGS: Record<string, string> = {
+  '^[a-zA-Z_][a-zA-Z0-9_]*$': 'a Prometheus label name (letters, digits and _, not starting with a digit)',
+  '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$': 'a Kubernetes namespace name (lowercase letters, digits and -, starting and ending with a letter or digit)',
+  '^/': 'an HTTP path starting with /',
+};
+
+/** Keys people carry over from the command line or other tools, too far from the real name for edit distance. */
+const KEY_ALIASES: Record<string, string> = { ignore: 'exclude', paths: 'include', files: 'include', ruleset: 'rulesets' };
+
+const TYPE_NAMES: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', boolean: 'true or false', number: 'a number' };
+
+function describeError(error: AjvError): string {
+  const schema = error.parentSchema ?? {};
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(error.params.additionalProperty);
+      const keys = Object.keys(schema.properties ?? {}).filter((name) => name !== '$schema');
+      const hint = (error.instancePath === '' ? KEY_ALIASES[key] : undefined) ?? closestName(key, keys);
+      return `unknown key${hint ? `; did you mean "${hint}"?` : `; the keys here are ${keys.join(', ')}`}`;
+    }
+    case 'type':
+      return `must be ${TYPE_NAMES[String(error.params.type)] ?? String(error.params.type)}, not ${describeValue(error.data)}`;
+    case 'enum': {
+      const allowed = (error.params.allowedValues as unknown[]).map(String);
+      const given = describeValue(error.data);
+      return `must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, not ${given}${typeof error.data === 'string' ? didYouMean(error.data, allowed) : ''}`;
+    }
+    case 'pattern':
+      return `must be ${PATTERN_MEANINGS[String(error.params.pattern)] ?? `a string matching ${String(error.params.pattern)}`}, not ${describeValue(error.data)}`;
+    case 'minLength':
+      return 'must not be empty';
+    case 'maxLength':
+      return `must be at most ${String(error.params.limit)} characters long`;
+    case 'minItems':
+      return 'must list at least one entry (or leave the key out)';
+    default:
+      return `is invalid (${error.keyword})`;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return `${typeof value} ${String(value)}`;
+}
+
+// --- positions ------------------------------------------------------------------------------------------------
+
+/**
+ * Offset of the key at `path` in the document (its value with `at: 'value'`, and always for list entries), else of the
+ * deepest ancestor that exists.
+ */
+function offsetOf(document: Document, path: readonly (string | number)[], at: 'key' | 'value' = 'key'): number {
+  let node: unknown = document.contents;
+  let offset = isNode(node) ? (node.range?.[0] ?? 0) : 0;
+  for (const [index, segment] of path.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair || !isNode(pair.key)) break;
+      const valueStart = isNode(pair.value) && isScalar(pair.value) && pair.value.value === null ? undefined : isNode(pair.value) ? pair.value.range?.[0] : undefined;
+      offset = (at === 'value' && index === path.length - 1 ? valueStart : undefined) ?? pair.key.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isNode(node) && 'items' in node && Array.isArray(node.items) && typeof segment === 'number') {
+      const item: unknown = node.items[segment];
+      if (!isNode(item)) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return offset;
+}
+
+/** `rules.federate-path`, `include[0]`, `(top level)`. */
+function keyPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(top level)';
+  return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`)).join('');
+}
+
+function unique<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const id = key(item);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
