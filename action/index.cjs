@@ -82,11 +82,11 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -108,7 +108,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar5(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar6(node) || isCollection(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -117,13 +117,13 @@ var require_identity = __commonJS({
     exports2.SCALAR = SCALAR;
     exports2.SEQ = SEQ;
     exports2.hasAnchor = hasAnchor;
-    exports2.isAlias = isAlias3;
+    exports2.isAlias = isAlias4;
     exports2.isCollection = isCollection;
     exports2.isDocument = isDocument;
     exports2.isMap = isMap4;
     exports2.isNode = isNode2;
     exports2.isPair = isPair4;
-    exports2.isScalar = isScalar5;
+    exports2.isScalar = isScalar6;
     exports2.isSeq = isSeq3;
   }
 });
@@ -5668,7 +5668,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5752,7 +5752,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection;
-    exports2.isScalar = isScalar5;
+    exports2.isScalar = isScalar6;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -6475,7 +6475,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser4 = class {
+    var Parser5 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7248,7 +7248,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports2.Parser = Parser4;
+    exports2.Parser = Parser5;
   }
 });
 
@@ -7301,7 +7301,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7342,7 +7342,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse5;
+    exports2.parse = parse4;
     exports2.parseAllDocuments = parseAllDocuments3;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
@@ -8161,7 +8161,7 @@ var require_lodash = __commonJS({
       var CORE_ERROR_TEXT = "Unsupported core-js use. Try https://npms.io/search?q=ponyfill.", FUNC_ERROR_TEXT = "Expected a function", INVALID_TEMPL_VAR_ERROR_TEXT = "Invalid `variable` option passed into `_.template`", INVALID_TEMPL_IMPORTS_ERROR_TEXT = "Invalid `imports` option passed into `_.template`";
       var HASH_UNDEFINED = "__lodash_hash_undefined__";
       var MAX_MEMOIZE_SIZE = 500;
-      var PLACEHOLDER = "__lodash_placeholder__";
+      var PLACEHOLDER2 = "__lodash_placeholder__";
       var CLONE_DEEP_FLAG = 1, CLONE_FLAT_FLAG = 2, CLONE_SYMBOLS_FLAG = 4;
       var COMPARE_PARTIAL_FLAG = 1, COMPARE_UNORDERED_FLAG = 2;
       var WRAP_BIND_FLAG = 1, WRAP_BIND_KEY_FLAG = 2, WRAP_CURRY_BOUND_FLAG = 4, WRAP_CURRY_FLAG = 8, WRAP_CURRY_RIGHT_FLAG = 16, WRAP_PARTIAL_FLAG = 32, WRAP_PARTIAL_RIGHT_FLAG = 64, WRAP_ARY_FLAG = 128, WRAP_REARG_FLAG = 256, WRAP_FLIP_FLAG = 512;
@@ -8496,7 +8496,7 @@ var require_lodash = __commonJS({
         }
       })();
       var nodeIsArrayBuffer = nodeUtil && nodeUtil.isArrayBuffer, nodeIsDate = nodeUtil && nodeUtil.isDate, nodeIsMap = nodeUtil && nodeUtil.isMap, nodeIsRegExp = nodeUtil && nodeUtil.isRegExp, nodeIsSet = nodeUtil && nodeUtil.isSet, nodeIsTypedArray = nodeUtil && nodeUtil.isTypedArray;
-      function apply(func, thisArg, args) {
+      function apply2(func, thisArg, args) {
         switch (args.length) {
           case 0:
             return func.call(thisArg);
@@ -8775,8 +8775,8 @@ var require_lodash = __commonJS({
         var index2 = -1, length = array.length, resIndex = 0, result = [];
         while (++index2 < length) {
           var value = array[index2];
-          if (value === placeholder || value === PLACEHOLDER) {
-            array[index2] = PLACEHOLDER;
+          if (value === placeholder || value === PLACEHOLDER2) {
+            array[index2] = PLACEHOLDER2;
             result[resIndex++] = index2;
           }
         }
@@ -9553,7 +9553,7 @@ var require_lodash = __commonJS({
           path2 = castPath(path2, object);
           object = parent(object, path2);
           var func = object == null ? object : object[toKey(last(path2))];
-          return func == null ? undefined2 : apply(func, object, args);
+          return func == null ? undefined2 : apply2(func, object, args);
         }
         function baseIsArguments(value) {
           return isObjectLike(value) && baseGetTag(value) == argsTag;
@@ -10406,7 +10406,7 @@ var require_lodash = __commonJS({
               );
             }
             var fn2 = this && this !== root && this instanceof wrapper ? Ctor : func;
-            return apply(fn2, this, args);
+            return apply2(fn2, this, args);
           }
           return wrapper;
         }
@@ -10547,7 +10547,7 @@ var require_lodash = __commonJS({
             return baseRest(function(args) {
               var thisArg = this;
               return arrayFunc(iteratees, function(iteratee2) {
-                return apply(iteratee2, thisArg, args);
+                return apply2(iteratee2, thisArg, args);
               });
             });
           });
@@ -10571,7 +10571,7 @@ var require_lodash = __commonJS({
             while (argsLength--) {
               args[leftIndex++] = arguments[++argsIndex];
             }
-            return apply(fn2, isBind ? thisArg : this, args);
+            return apply2(fn2, isBind ? thisArg : this, args);
           }
           return wrapper;
         }
@@ -11140,13 +11140,13 @@ var require_lodash = __commonJS({
           if (value) {
             var partials = data[3];
             data[3] = partials ? composeArgs(partials, value, source[4]) : value;
-            data[4] = partials ? replaceHolders(data[3], PLACEHOLDER) : source[4];
+            data[4] = partials ? replaceHolders(data[3], PLACEHOLDER2) : source[4];
           }
           value = source[5];
           if (value) {
             partials = data[5];
             data[5] = partials ? composeArgsRight(partials, value, source[6]) : value;
-            data[6] = partials ? replaceHolders(data[5], PLACEHOLDER) : source[6];
+            data[6] = partials ? replaceHolders(data[5], PLACEHOLDER2) : source[6];
           }
           value = source[7];
           if (value) {
@@ -11187,7 +11187,7 @@ var require_lodash = __commonJS({
               otherArgs[index2] = args[index2];
             }
             otherArgs[start] = transform2(array);
-            return apply(func, this, otherArgs);
+            return apply2(func, this, otherArgs);
           };
         }
         function parent(object, path2) {
@@ -11654,7 +11654,7 @@ var require_lodash = __commonJS({
             return result2;
           }
           return arrayMap(result2, function(group) {
-            return apply(iteratee2, undefined2, group);
+            return apply2(iteratee2, undefined2, group);
           });
         }
         var without = baseRest(function(array, values2) {
@@ -11829,7 +11829,7 @@ var require_lodash = __commonJS({
         var invokeMap = baseRest(function(collection, path2, args) {
           var index2 = -1, isFunc = typeof path2 == "function", result2 = isArrayLike(collection) ? Array2(collection.length) : [];
           baseEach(collection, function(value) {
-            result2[++index2] = isFunc ? apply(path2, value, args) : baseInvoke(value, path2, args);
+            result2[++index2] = isFunc ? apply2(path2, value, args) : baseInvoke(value, path2, args);
           });
           return result2;
         });
@@ -12119,7 +12119,7 @@ var require_lodash = __commonJS({
             while (++index2 < length) {
               args[index2] = transforms[index2].call(this, args[index2]);
             }
-            return apply(func, this, args);
+            return apply2(func, this, args);
           });
         });
         var partial = baseRest(function(func, partials) {
@@ -12150,7 +12150,7 @@ var require_lodash = __commonJS({
             if (array) {
               arrayPush(otherArgs, array);
             }
-            return apply(func, this, otherArgs);
+            return apply2(func, this, otherArgs);
           });
         }
         function throttle(func, wait, options) {
@@ -12455,7 +12455,7 @@ var require_lodash = __commonJS({
         });
         var defaultsDeep = baseRest(function(args) {
           args.push(undefined2, customDefaultsMerge);
-          return apply(mergeWith, undefined2, args);
+          return apply2(mergeWith, undefined2, args);
         });
         function findKey(object, predicate) {
           return baseFindKey(object, getIteratee(predicate, 3), baseForOwn);
@@ -12961,7 +12961,7 @@ var require_lodash = __commonJS({
         }
         var attempt = baseRest(function(func, args) {
           try {
-            return apply(func, undefined2, args);
+            return apply2(func, undefined2, args);
           } catch (e) {
             return isError(e) ? e : new Error2(e);
           }
@@ -12985,8 +12985,8 @@ var require_lodash = __commonJS({
             var index2 = -1;
             while (++index2 < length) {
               var pair3 = pairs[index2];
-              if (apply(pair3[0], this, args)) {
-                return apply(pair3[1], this, args);
+              if (apply2(pair3[0], this, args)) {
+                return apply2(pair3[1], this, args);
               }
             }
           });
@@ -13870,12 +13870,12 @@ var require_index_cjs = __commonJS({
     };
     var grammar = { SyntaxError: peg$SyntaxError, parse: peg$parse };
     var grammar_1 = grammar.parse;
-    function parse5(r7) {
+    function parse4(r7) {
       if ("string" != typeof r7) throw new Error(`@stoplight/path: Cannot parse ${r7} because it is not a string`);
       return grammar_1(r7, {});
     }
     function normalize2(r7) {
-      return format3(normalizeParsed(parse5(r7)));
+      return format3(normalizeParsed(parse4(r7)));
     }
     function normalizeParsed(r7) {
       let t2 = r7.path;
@@ -13891,31 +13891,31 @@ var require_index_cjs = __commonJS({
       return t2 > 0 && (e = r7.slice(0, t2), n = r7.slice(t2)), { name: e, ext: n };
     }
     var basename = (r7, t2) => {
-      const e = normalizeParsed(parse5(r7)).path.pop();
+      const e = normalizeParsed(parse4(r7)).path.pop();
       if (!e) return "";
       const { name: n, ext: o } = parseBase(e);
       return true === t2 || t2 === o ? n : `${n}${o}`;
     };
     var dirname4 = (r7) => {
-      const t2 = normalizeParsed(parse5(r7));
+      const t2 = normalizeParsed(parse4(r7));
       return t2.path.pop(), format3(normalizeParsed(t2));
     };
     var extname = (r7) => {
-      const t2 = normalizeParsed(parse5(r7)).path.pop();
+      const t2 = normalizeParsed(parse4(r7)).path.pop();
       if (!t2) return "";
       const { ext: e } = parseBase(t2);
       return e;
     };
     function isAbsolute4(r7) {
-      return parse5(r7).absolute;
+      return parse4(r7).absolute;
     }
     function isURL(r7) {
-      const t2 = parse5(r7);
+      const t2 = parse4(r7);
       return "http" === t2.protocol || "https" === t2.protocol;
     }
     var join5 = (...r7) => {
       if (0 === r7.length) return ".";
-      const t2 = r7.map(parse5), e = Object.assign({}, t2[0]);
+      const t2 = r7.map(parse4), e = Object.assign({}, t2[0]);
       for (let n = 1; n < t2.length; n++) {
         const o = t2[n];
         if (o.absolute) throw new Error('Cannot join an absolute path "' + r7[n] + '" in the middle of other paths.');
@@ -13924,9 +13924,9 @@ var require_index_cjs = __commonJS({
       return format3(normalizeParsed(e));
     };
     function relative3(r7, t2) {
-      const e = normalizeParsed(parse5(t2));
+      const e = normalizeParsed(parse4(t2));
       if (!e.absolute) return format3(e);
-      const n = normalizeParsed(parse5(r7));
+      const n = normalizeParsed(parse4(r7));
       if (e.origin !== n.origin) return format3(e);
       if (!n.absolute) return format3(e);
       if (n.drive !== e.drive) return format3(e);
@@ -13936,13 +13936,13 @@ var require_index_cjs = __commonJS({
     }
     function resolve9(...r7) {
       if (0 === r7.length) return ".";
-      const t2 = normalizeParsed(parse5(r7[r7.length - 1]));
+      const t2 = normalizeParsed(parse4(r7[r7.length - 1]));
       return t2.absolute ? format3(t2) : join5(...r7);
     }
     var startsWithWindowsDrive = (r7) => {
-      return null !== parse5(r7).drive;
+      return null !== parse4(r7).drive;
     };
-    var stripRoot = (r7) => parse5(r7).path.filter(Boolean).join("/");
+    var stripRoot = (r7) => parse4(r7).path.filter(Boolean).join("/");
     function deserializeSrn(r7) {
       const [t2, e, n, ...o] = r7.split("/"), a = o.length ? `/${o.join("/")}` : void 0;
       let i, u;
@@ -13951,7 +13951,7 @@ var require_index_cjs = __commonJS({
     function serializeSrn({ shortcode: r7, orgSlug: t2, projectSlug: e, uri: n = "" }) {
       return [r7, t2, e, n.replace(/^\//, "")].filter(Boolean).join("/");
     }
-    exports2.basename = basename, exports2.deserializeSrn = deserializeSrn, exports2.dirname = dirname4, exports2.extname = extname, exports2.format = format3, exports2.isAbsolute = isAbsolute4, exports2.isURL = isURL, exports2.join = join5, exports2.normalize = normalize2, exports2.parse = parse5, exports2.relative = relative3, exports2.resolve = resolve9, exports2.sep = "/", exports2.serializeSrn = serializeSrn, exports2.startsWithWindowsDrive = startsWithWindowsDrive, exports2.stripRoot = stripRoot, exports2.toFSPath = normalize2;
+    exports2.basename = basename, exports2.deserializeSrn = deserializeSrn, exports2.dirname = dirname4, exports2.extname = extname, exports2.format = format3, exports2.isAbsolute = isAbsolute4, exports2.isURL = isURL, exports2.join = join5, exports2.normalize = normalize2, exports2.parse = parse4, exports2.relative = relative3, exports2.resolve = resolve9, exports2.sep = "/", exports2.serializeSrn = serializeSrn, exports2.startsWithWindowsDrive = startsWithWindowsDrive, exports2.stripRoot = stripRoot, exports2.toFSPath = normalize2;
   }
 });
 
@@ -18456,16 +18456,16 @@ var require_loader = __commonJS({
       throwError(state, "unexpected end of the stream within a double quoted scalar");
     }
     function readFlowCollection(state, nodeIndent) {
-      var readNext = true, _line, _tag = state.tag, _result, _anchor = state.anchor, following, terminator, isPair4, isExplicitPair, isMapping, keyNode, keyTag, valueNode, ch;
+      var readNext = true, _line, _tag = state.tag, _result, _anchor = state.anchor, following, terminator, isPair4, isExplicitPair, isMapping3, keyNode, keyTag, valueNode, ch;
       ch = state.input.charCodeAt(state.position);
       if (ch === 91) {
         terminator = 93;
-        isMapping = false;
+        isMapping3 = false;
         _result = ast.newItems();
         _result.startPosition = state.position;
       } else if (ch === 123) {
         terminator = 125;
-        isMapping = true;
+        isMapping3 = true;
         _result = ast.newMap();
         _result.startPosition = state.position;
       } else {
@@ -18483,7 +18483,7 @@ var require_loader = __commonJS({
           state.position++;
           state.tag = _tag;
           state.anchor = _anchor;
-          state.kind = isMapping ? "mapping" : "sequence";
+          state.kind = isMapping3 ? "mapping" : "sequence";
           state.result = _result;
           _result.endPosition = state.position;
           return true;
@@ -18515,7 +18515,7 @@ var require_loader = __commonJS({
           composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
           valueNode = state.result;
         }
-        if (isMapping) {
+        if (isMapping3) {
           storeMappingPair(state, _result, keyTag, keyNode, valueNode);
         } else if (isPair4) {
           var mp = storeMappingPair(state, null, keyTag, keyNode, valueNode);
@@ -28429,7 +28429,7 @@ var require_URI = __commonJS({
       }
       URI.version = "1.19.11";
       var p = URI.prototype;
-      var hasOwn = Object.prototype.hasOwnProperty;
+      var hasOwn2 = Object.prototype.hasOwnProperty;
       function escapeRegEx(string2) {
         return string2.replace(/([.*+?^=!:${}()|[\]\/\\])/g, "\\$1");
       }
@@ -28880,7 +28880,7 @@ var require_URI = __commonJS({
           value = v2.length ? URI.decodeQuery(v2.join("="), escapeQuerySpace) : null;
           if (name2 === "__proto__") {
             continue;
-          } else if (hasOwn.call(items, name2)) {
+          } else if (hasOwn2.call(items, name2)) {
             if (typeof items[name2] === "string" || items[name2] === null) {
               items[name2] = [items[name2]];
             }
@@ -28952,7 +28952,7 @@ var require_URI = __commonJS({
         for (key in data) {
           if (key === "__proto__") {
             continue;
-          } else if (hasOwn.call(data, key)) {
+          } else if (hasOwn2.call(data, key)) {
             if (isArray(data[key])) {
               unique3 = {};
               for (i = 0, length = data[key].length; i < length; i++) {
@@ -28976,7 +28976,7 @@ var require_URI = __commonJS({
       URI.addQuery = function(data, name2, value) {
         if (typeof name2 === "object") {
           for (var key in name2) {
-            if (hasOwn.call(name2, key)) {
+            if (hasOwn2.call(name2, key)) {
               URI.addQuery(data, key, name2[key]);
             }
           }
@@ -28998,7 +28998,7 @@ var require_URI = __commonJS({
       URI.setQuery = function(data, name2, value) {
         if (typeof name2 === "object") {
           for (var key in name2) {
-            if (hasOwn.call(name2, key)) {
+            if (hasOwn2.call(name2, key)) {
               URI.setQuery(data, key, name2[key]);
             }
           }
@@ -29022,7 +29022,7 @@ var require_URI = __commonJS({
           }
         } else if (typeof name2 === "object") {
           for (key in name2) {
-            if (hasOwn.call(name2, key)) {
+            if (hasOwn2.call(name2, key)) {
               URI.removeQuery(data, key, name2[key]);
             }
           }
@@ -29052,7 +29052,7 @@ var require_URI = __commonJS({
             break;
           case "RegExp":
             for (var key in data) {
-              if (hasOwn.call(data, key)) {
+              if (hasOwn2.call(data, key)) {
                 if (name2.test(key) && (value === void 0 || URI.hasQuery(data, key, value))) {
                   return true;
                 }
@@ -29061,7 +29061,7 @@ var require_URI = __commonJS({
             return false;
           case "Object":
             for (var _key in name2) {
-              if (hasOwn.call(name2, _key)) {
+              if (hasOwn2.call(name2, _key)) {
                 if (!URI.hasQuery(data, _key, name2[_key])) {
                   return false;
                 }
@@ -29353,7 +29353,7 @@ var require_URI = __commonJS({
             if (key === "query") {
               continue;
             }
-            if (hasOwn.call(this._parts, key)) {
+            if (hasOwn2.call(this._parts, key)) {
               this._parts[key] = src[key];
             }
           }
@@ -29854,7 +29854,7 @@ var require_URI = __commonJS({
           data[name2] = value !== void 0 ? value : null;
         } else if (typeof name2 === "object") {
           for (var key in name2) {
-            if (hasOwn.call(name2, key)) {
+            if (hasOwn2.call(name2, key)) {
               data[key] = name2[key];
             }
           }
@@ -30171,7 +30171,7 @@ var require_URI = __commonJS({
         one_map = URI.parseQuery(one_query, this._parts.escapeQuerySpace);
         two_map = URI.parseQuery(two_query, this._parts.escapeQuerySpace);
         for (key in one_map) {
-          if (hasOwn.call(one_map, key)) {
+          if (hasOwn2.call(one_map, key)) {
             if (!isArray(one_map[key])) {
               if (one_map[key] !== two_map[key]) {
                 return false;
@@ -30183,7 +30183,7 @@ var require_URI = __commonJS({
           }
         }
         for (key in two_map) {
-          if (hasOwn.call(two_map, key)) {
+          if (hasOwn2.call(two_map, key)) {
             if (!checked[key]) {
               return false;
             }
@@ -31148,17 +31148,17 @@ var require_refs = __commonJS({
     };
     exports2.safePointerToPath = safePointerToPath;
     var getClosestJsonPath = (data, path2) => {
-      const closestPath = [];
+      const closestPath2 = [];
       if (!(0, lodash_1.isObject)(data))
-        return closestPath;
+        return closestPath2;
       let piece = data;
       for (const segment of path2) {
         if (!(0, lodash_1.isObject)(piece) || !(segment in piece))
           break;
-        closestPath.push(segment);
+        closestPath2.push(segment);
         piece = piece[segment];
       }
-      return closestPath;
+      return closestPath2;
     };
     exports2.getClosestJsonPath = getClosestJsonPath;
   }
@@ -31587,11 +31587,11 @@ var require_documentInventory = __commonJS({
               }
             }
           }
-          const closestPath = (0, spectral_runtime_1.getClosestJsonPath)(resolvedDoc.data, this.convertRefMapKeyToPath(refMapKey));
+          const closestPath2 = (0, spectral_runtime_1.getClosestJsonPath)(resolvedDoc.data, this.convertRefMapKeyToPath(refMapKey));
           const item = {
             document: resolvedDoc,
-            path: closestPath,
-            missingPropertyPath: [...closestPath, ...missingPropertyPath]
+            path: closestPath2,
+            missingPropertyPath: [...closestPath2, ...missingPropertyPath]
           };
           return item;
         } catch {
@@ -33748,7 +33748,7 @@ var require_bundle = __commonJS({
         }
         return false;
       }
-      function evaluate(tokens, expr, values) {
+      function evaluate2(tokens, expr, values) {
         var nstack = [];
         var n1, n2, n3;
         var f, args, argCount;
@@ -33765,12 +33765,12 @@ var require_bundle = __commonJS({
             n2 = nstack.pop();
             n1 = nstack.pop();
             if (item.value === "and") {
-              nstack.push(n1 ? !!evaluate(n2, expr, values) : false);
+              nstack.push(n1 ? !!evaluate2(n2, expr, values) : false);
             } else if (item.value === "or") {
-              nstack.push(n1 ? true : !!evaluate(n2, expr, values));
+              nstack.push(n1 ? true : !!evaluate2(n2, expr, values));
             } else if (item.value === "=") {
               f = expr.binaryOps[item.value];
-              nstack.push(f(n1, evaluate(n2, expr, values), values));
+              nstack.push(f(n1, evaluate2(n2, expr, values), values));
             } else {
               f = expr.binaryOps[item.value];
               nstack.push(f(resolveExpression(n1, values), resolveExpression(n2, values)));
@@ -33780,7 +33780,7 @@ var require_bundle = __commonJS({
             n2 = nstack.pop();
             n1 = nstack.pop();
             if (item.value === "?") {
-              nstack.push(evaluate(n1 ? n2 : n3, expr, values));
+              nstack.push(evaluate2(n1 ? n2 : n3, expr, values));
             } else {
               f = expr.ternaryOps[item.value];
               nstack.push(f(resolveExpression(n1, values), resolveExpression(n2, values), resolveExpression(n3, values)));
@@ -33837,7 +33837,7 @@ var require_bundle = __commonJS({
                 for (var i2 = 0, len = args2.length; i2 < len; i2++) {
                   scope[args2[i2]] = arguments[i2];
                 }
-                return evaluate(n22, expr, scope);
+                return evaluate2(n22, expr, scope);
               };
               expr.functions["lambda_" + expr.functions.__counter++] = f2;
               values[n12] = f2;
@@ -33879,7 +33879,7 @@ var require_bundle = __commonJS({
         return {
           type: IEXPREVAL,
           value: function(scope) {
-            return evaluate(token.value, expr, scope);
+            return evaluate2(token.value, expr, scope);
           }
         };
       }
@@ -34076,7 +34076,7 @@ var require_bundle = __commonJS({
       };
       Expression.prototype.evaluate = function(values) {
         values = values || {};
-        return evaluate(this.tokens, this, values);
+        return evaluate2(this.tokens, this, values);
       };
       Expression.prototype.toString = function() {
         return expressionToString(this.tokens, false);
@@ -35096,7 +35096,7 @@ var require_bundle = __commonJS({
           return total + Number(value);
         }, 0);
       }
-      function Parser4(options) {
+      function Parser5(options) {
         this.options = options || {};
         this.unaryOps = {
           sin: Math.sin,
@@ -35183,7 +35183,7 @@ var require_bundle = __commonJS({
           false: false
         };
       }
-      Parser4.prototype.parse = function(expr) {
+      Parser5.prototype.parse = function(expr) {
         var instr = [];
         var parserState = new ParserState(
           this,
@@ -35194,14 +35194,14 @@ var require_bundle = __commonJS({
         parserState.expect(TEOF, "EOF");
         return new Expression(instr, this);
       };
-      Parser4.prototype.evaluate = function(expr, variables) {
+      Parser5.prototype.evaluate = function(expr, variables) {
         return this.parse(expr).evaluate(variables);
       };
-      var sharedParser = new Parser4();
-      Parser4.parse = function(expr) {
+      var sharedParser = new Parser5();
+      Parser5.parse = function(expr) {
         return sharedParser.parse(expr);
       };
-      Parser4.evaluate = function(expr, variables) {
+      Parser5.evaluate = function(expr, variables) {
         return sharedParser.parse(expr).evaluate(variables);
       };
       var optionNameMap = {
@@ -35231,17 +35231,17 @@ var require_bundle = __commonJS({
       function getOptionName(op) {
         return Object.hasOwn(optionNameMap, op) ? optionNameMap[op] : op;
       }
-      Parser4.prototype.isOperatorEnabled = function(op) {
+      Parser5.prototype.isOperatorEnabled = function(op) {
         var optionName = getOptionName(op);
         var operators = this.options.operators || {};
         return !(optionName in operators) || !!operators[optionName];
       };
       var index2 = {
-        Parser: Parser4,
+        Parser: Parser5,
         Expression
       };
       exports3.Expression = Expression;
-      exports3.Parser = Parser4;
+      exports3.Parser = Parser5;
       exports3.default = index2;
       Object.defineProperty(exports3, "__esModule", { value: true });
     }));
@@ -37176,9 +37176,9 @@ var require_generators = __commonJS({
       return left !== void 0 ? builders.logicalExpression("||", left, right) : right;
     }
     function generateMultipleMemberExpression(iterator, node) {
-      return node.value.slice(1).reduce((concat, member) => builders.logicalExpression("&&", concat, generateMemberExpression(iterator, {
+      return node.value.slice(1).reduce((concat, member2) => builders.logicalExpression("&&", concat, generateMemberExpression(iterator, {
         type: "MemberExpression",
-        value: member,
+        value: member2,
         // eslint-disable-next-line sort-keys
         deep: node.deep
       })), generateMemberExpression(iterator, {
@@ -37190,13 +37190,13 @@ var require_generators = __commonJS({
     }
     var IN_BOUNDS_IDENTIFIER = builders.identifier("inBounds");
     function generateSliceExpression(iterator, node, tree) {
-      const member = iterator.state.inverted ? builders.binaryExpression("-", scope["default"].depth, builders.numericLiteral(iterator.state.pos)) : iterator.state.pos === 0 ? builders.numericLiteral(0) : iterator.feedback.fixed ? builders.numericLiteral(iterator.state.pos) : builders.binaryExpression("+", internalScope["default"].pos, builders.numericLiteral(iterator.state.pos));
-      const path2 = iterator.feedback.bailed ? scope["default"].property : builders.memberExpression(scope["default"].path, member, true);
+      const member2 = iterator.state.inverted ? builders.binaryExpression("-", scope["default"].depth, builders.numericLiteral(iterator.state.pos)) : iterator.state.pos === 0 ? builders.numericLiteral(0) : iterator.feedback.fixed ? builders.numericLiteral(iterator.state.pos) : builders.binaryExpression("+", internalScope["default"].pos, builders.numericLiteral(iterator.state.pos));
+      const path2 = iterator.feedback.bailed ? scope["default"].property : builders.memberExpression(scope["default"].path, member2, true);
       const isNumberBinaryExpression = builders.binaryExpression("!==", builders.unaryExpression("typeof", path2), builders.stringLiteral("number"));
       const hasNegativeIndex = node.value.some((value) => Number.isFinite(value) && value < 0);
       if (hasNegativeIndex) {
         tree.addRuntimeDependency(IN_BOUNDS_IDENTIFIER.name);
-        return builders.binaryExpression("||", isNumberBinaryExpression, builders.unaryExpression("!", builders.callExpression(IN_BOUNDS_IDENTIFIER, [iterator.state.absolutePos === 0 ? remapSandbox(sandbox["default"].value, iterator.state.absolutePos - 2) : remapSandbox(sandbox["default"].value, iterator.state.absolutePos), builders.memberExpression(scope["default"].path, iterator.feedback.bailed ? builders.binaryExpression("-", builders.memberExpression(scope["default"].path, builders.identifier("length")), builders.numericLiteral(1)) : member, true), ...node.value.map((value) => builders.numericLiteral(value))])));
+        return builders.binaryExpression("||", isNumberBinaryExpression, builders.unaryExpression("!", builders.callExpression(IN_BOUNDS_IDENTIFIER, [iterator.state.absolutePos === 0 ? remapSandbox(sandbox["default"].value, iterator.state.absolutePos - 2) : remapSandbox(sandbox["default"].value, iterator.state.absolutePos), builders.memberExpression(scope["default"].path, iterator.feedback.bailed ? builders.binaryExpression("-", builders.memberExpression(scope["default"].path, builders.identifier("length")), builders.numericLiteral(1)) : member2, true), ...node.value.map((value) => builders.numericLiteral(value))])));
       }
       return node.value.reduce((merged, value, i) => {
         if (i === 0 && value === 0) {
@@ -41733,11 +41733,11 @@ var require_parser3 = __commonJS({
     var parserError = require_parser_error();
     var parser2 = require_parser2();
     var {
-      parse: parse5
+      parse: parse4
     } = parser2;
     function parse$1(input2) {
       try {
-        return parse5(input2);
+        return parse4(input2);
       } catch (e) {
         throw new parserError["default"](e.message, input2, {
           cause: e
@@ -43396,9 +43396,9 @@ var require_minimatch = __commonJS({
         throw new TypeError("pattern is too long");
       }
     };
-    Minimatch2.prototype.parse = parse5;
+    Minimatch2.prototype.parse = parse4;
     var SUBPARSE = {};
-    function parse5(pattern, isSub) {
+    function parse4(pattern, isSub) {
       assertValidPattern2(pattern);
       var options = this.options;
       if (pattern === "**") {
@@ -44715,11 +44715,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -44736,10 +44736,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -44800,8 +44800,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names, constants2) {
+        this.code = optimizeExpr(this.code, names, constants2);
         return this;
       }
       get names() {
@@ -44830,12 +44830,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names, constants2))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -44888,12 +44888,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        if (!(super.optimizeNames(names, constants2) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names, constants2);
         return this;
       }
       get names() {
@@ -44916,10 +44916,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names, constants2);
         return this;
       }
       get names() {
@@ -44955,10 +44955,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names, constants2);
         return this;
       }
       get names() {
@@ -45000,11 +45000,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a, _b;
-        super.optimizeNames(names, constants);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+        super.optimizeNames(names, constants2);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
         return this;
       }
       get names() {
@@ -45305,7 +45305,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -45320,14 +45320,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants[n.str];
+        const c = constants2[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -46505,7 +46505,7 @@ var require_resolve = __commonJS({
       return countKeys(schema) <= limit;
     }
     exports2.inlineRef = inlineRef;
-    var REF_KEYWORDS = /* @__PURE__ */ new Set([
+    var REF_KEYWORDS2 = /* @__PURE__ */ new Set([
       "$ref",
       "$recursiveRef",
       "$recursiveAnchor",
@@ -46514,7 +46514,7 @@ var require_resolve = __commonJS({
     ]);
     function hasRef(schema) {
       for (const key in schema) {
-        if (REF_KEYWORDS.has(key))
+        if (REF_KEYWORDS2.has(key))
           return true;
         const sch = schema[key];
         if (Array.isArray(sch) && sch.some(hasRef))
@@ -48176,7 +48176,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse5(serialize(uri, options), options);
+        parse4(serialize(uri, options), options);
       }
       return uri;
     }
@@ -48219,8 +48219,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative3, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse5(serialize(base, options), options);
-        relative3 = parse5(serialize(relative3, options), options);
+        base = parse4(serialize(base, options), options);
+        relative3 = parse4(serialize(relative3, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative3.scheme) {
@@ -48538,7 +48538,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse5(uri, opts) {
+    function parse4(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -48575,7 +48575,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse5
+      parse: parse4
     };
     module2.exports = fastUri;
     module2.exports.default = fastUri;
@@ -51798,8 +51798,8 @@ var require_formats2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.formatNames = exports2.fastFormats = exports2.fullFormats = void 0;
-    function fmtDef(validate, compare2) {
-      return { validate, compare: compare2 };
+    function fmtDef(validate, compare3) {
+      return { validate, compare: compare3 };
     }
     exports2.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -53687,7 +53687,7 @@ var require_property_descriptor = __commonJS({
   "node_modules/es-abstract/helpers/records/property-descriptor.js"(exports2, module2) {
     "use strict";
     var $TypeError = require_type2();
-    var hasOwn = require_hasown();
+    var hasOwn2 = require_hasown();
     var allowed = {
       __proto__: null,
       "[[Configurable]]": true,
@@ -53702,12 +53702,12 @@ var require_property_descriptor = __commonJS({
         return false;
       }
       for (var key in Desc) {
-        if (hasOwn(Desc, key) && !allowed[key]) {
+        if (hasOwn2(Desc, key) && !allowed[key]) {
           return false;
         }
       }
-      var isData = hasOwn(Desc, "[[Value]]") || hasOwn(Desc, "[[Writable]]");
-      var IsAccessor = hasOwn(Desc, "[[Get]]") || hasOwn(Desc, "[[Set]]");
+      var isData = hasOwn2(Desc, "[[Value]]") || hasOwn2(Desc, "[[Writable]]");
+      var IsAccessor = hasOwn2(Desc, "[[Get]]") || hasOwn2(Desc, "[[Set]]");
       if (isData && IsAccessor) {
         throw new $TypeError("Property Descriptors may not be both accessor and data descriptors");
       }
@@ -53721,7 +53721,7 @@ var require_IsAccessorDescriptor = __commonJS({
   "node_modules/es-abstract/2025/IsAccessorDescriptor.js"(exports2, module2) {
     "use strict";
     var $TypeError = require_type2();
-    var hasOwn = require_hasown();
+    var hasOwn2 = require_hasown();
     var isPropertyDescriptor = require_property_descriptor();
     module2.exports = function IsAccessorDescriptor(Desc) {
       if (typeof Desc === "undefined") {
@@ -53730,7 +53730,7 @@ var require_IsAccessorDescriptor = __commonJS({
       if (!isPropertyDescriptor(Desc)) {
         throw new $TypeError("Assertion failed: `Desc` must be a Property Descriptor");
       }
-      if (!hasOwn(Desc, "[[Get]]") && !hasOwn(Desc, "[[Set]]")) {
+      if (!hasOwn2(Desc, "[[Get]]") && !hasOwn2(Desc, "[[Set]]")) {
         return false;
       }
       return true;
@@ -54315,7 +54315,7 @@ var require_get_intrinsic = __commonJS({
       "%WeakSetPrototype%": ["WeakSet", "prototype"]
     };
     var bind = require_function_bind();
-    var hasOwn = require_hasown();
+    var hasOwn2 = require_hasown();
     var $concat = bind.call($call, Array.prototype.concat);
     var $spliceApply = bind.call($apply, Array.prototype.splice);
     var $replace = bind.call($call, String.prototype.replace);
@@ -54340,11 +54340,11 @@ var require_get_intrinsic = __commonJS({
     var getBaseIntrinsic = function getBaseIntrinsic2(name2, allowMissing) {
       var intrinsicName = name2;
       var alias;
-      if (hasOwn(LEGACY_ALIASES, intrinsicName)) {
+      if (hasOwn2(LEGACY_ALIASES, intrinsicName)) {
         alias = LEGACY_ALIASES[intrinsicName];
         intrinsicName = "%" + alias[0] + "%";
       }
-      if (hasOwn(INTRINSICS, intrinsicName)) {
+      if (hasOwn2(INTRINSICS, intrinsicName)) {
         var value = INTRINSICS[intrinsicName];
         if (value === needsEval) {
           value = doEval(intrinsicName);
@@ -54393,7 +54393,7 @@ var require_get_intrinsic = __commonJS({
         }
         intrinsicBaseName += "." + part;
         intrinsicRealName = "%" + intrinsicBaseName + "%";
-        if (hasOwn(INTRINSICS, intrinsicRealName)) {
+        if (hasOwn2(INTRINSICS, intrinsicRealName)) {
           value = INTRINSICS[intrinsicRealName];
         } else if (value != null) {
           if (!(part in value)) {
@@ -54411,7 +54411,7 @@ var require_get_intrinsic = __commonJS({
               value = value[part];
             }
           } else {
-            isOwn = hasOwn(value, part);
+            isOwn = hasOwn2(value, part);
             value = value[part];
           }
           if (isOwn && !skipFurtherCaching) {
@@ -54590,7 +54590,7 @@ var require_ToBoolean = __commonJS({
 var require_ToPropertyDescriptor = __commonJS({
   "node_modules/es-abstract/2025/ToPropertyDescriptor.js"(exports2, module2) {
     "use strict";
-    var hasOwn = require_hasown();
+    var hasOwn2 = require_hasown();
     var $TypeError = require_type2();
     var isObject2 = require_isObject2();
     var IsCallable = require_IsCallable();
@@ -54600,33 +54600,33 @@ var require_ToPropertyDescriptor = __commonJS({
         throw new $TypeError("ToPropertyDescriptor requires an object");
       }
       var desc = {};
-      if (hasOwn(Obj, "enumerable")) {
+      if (hasOwn2(Obj, "enumerable")) {
         desc["[[Enumerable]]"] = ToBoolean(Obj.enumerable);
       }
-      if (hasOwn(Obj, "configurable")) {
+      if (hasOwn2(Obj, "configurable")) {
         desc["[[Configurable]]"] = ToBoolean(Obj.configurable);
       }
-      if (hasOwn(Obj, "value")) {
+      if (hasOwn2(Obj, "value")) {
         desc["[[Value]]"] = Obj.value;
       }
-      if (hasOwn(Obj, "writable")) {
+      if (hasOwn2(Obj, "writable")) {
         desc["[[Writable]]"] = ToBoolean(Obj.writable);
       }
-      if (hasOwn(Obj, "get")) {
+      if (hasOwn2(Obj, "get")) {
         var getter = Obj.get;
         if (typeof getter !== "undefined" && !IsCallable(getter)) {
           throw new $TypeError("getter must be a function");
         }
         desc["[[Get]]"] = getter;
       }
-      if (hasOwn(Obj, "set")) {
+      if (hasOwn2(Obj, "set")) {
         var setter = Obj.set;
         if (typeof setter !== "undefined" && !IsCallable(setter)) {
           throw new $TypeError("setter must be a function");
         }
         desc["[[Set]]"] = setter;
       }
-      if ((hasOwn(desc, "[[Get]]") || hasOwn(desc, "[[Set]]")) && (hasOwn(desc, "[[Value]]") || hasOwn(desc, "[[Writable]]"))) {
+      if ((hasOwn2(desc, "[[Get]]") || hasOwn2(desc, "[[Set]]")) && (hasOwn2(desc, "[[Value]]") || hasOwn2(desc, "[[Writable]]"))) {
         throw new $TypeError("Invalid property descriptor. Cannot both specify accessors and a value or writable attribute");
       }
       return desc;
@@ -54786,7 +54786,7 @@ var require_IsDataDescriptor = __commonJS({
   "node_modules/es-abstract/2025/IsDataDescriptor.js"(exports2, module2) {
     "use strict";
     var $TypeError = require_type2();
-    var hasOwn = require_hasown();
+    var hasOwn2 = require_hasown();
     var isPropertyDescriptor = require_property_descriptor();
     module2.exports = function IsDataDescriptor(Desc) {
       if (typeof Desc === "undefined") {
@@ -54795,7 +54795,7 @@ var require_IsDataDescriptor = __commonJS({
       if (!isPropertyDescriptor(Desc)) {
         throw new $TypeError("Assertion failed: `Desc` must be a Property Descriptor");
       }
-      if (!hasOwn(Desc, "[[Value]]") && !hasOwn(Desc, "[[Writable]]")) {
+      if (!hasOwn2(Desc, "[[Value]]") && !hasOwn2(Desc, "[[Writable]]")) {
         return false;
       }
       return true;
@@ -55088,7 +55088,7 @@ var require_IsDataDescriptor2 = __commonJS({
   "node_modules/es-abstract/2023/IsDataDescriptor.js"(exports2, module2) {
     "use strict";
     var $TypeError = require_type2();
-    var hasOwn = require_hasown();
+    var hasOwn2 = require_hasown();
     var isPropertyDescriptor = require_property_descriptor();
     module2.exports = function IsDataDescriptor(Desc) {
       if (typeof Desc === "undefined") {
@@ -55097,7 +55097,7 @@ var require_IsDataDescriptor2 = __commonJS({
       if (!isPropertyDescriptor(Desc)) {
         throw new $TypeError("Assertion failed: `Desc` must be a Property Descriptor");
       }
-      if (!hasOwn(Desc, "[[Value]]") && !hasOwn(Desc, "[[Writable]]")) {
+      if (!hasOwn2(Desc, "[[Value]]") && !hasOwn2(Desc, "[[Writable]]")) {
         return false;
       }
       return true;
@@ -55144,7 +55144,7 @@ var require_ToBoolean2 = __commonJS({
 var require_ToPropertyDescriptor2 = __commonJS({
   "node_modules/es-abstract/2023/ToPropertyDescriptor.js"(exports2, module2) {
     "use strict";
-    var hasOwn = require_hasown();
+    var hasOwn2 = require_hasown();
     var $TypeError = require_type2();
     var isObject2 = require_isObject2();
     var IsCallable = require_IsCallable2();
@@ -55154,33 +55154,33 @@ var require_ToPropertyDescriptor2 = __commonJS({
         throw new $TypeError("ToPropertyDescriptor requires an object");
       }
       var desc = {};
-      if (hasOwn(Obj, "enumerable")) {
+      if (hasOwn2(Obj, "enumerable")) {
         desc["[[Enumerable]]"] = ToBoolean(Obj.enumerable);
       }
-      if (hasOwn(Obj, "configurable")) {
+      if (hasOwn2(Obj, "configurable")) {
         desc["[[Configurable]]"] = ToBoolean(Obj.configurable);
       }
-      if (hasOwn(Obj, "value")) {
+      if (hasOwn2(Obj, "value")) {
         desc["[[Value]]"] = Obj.value;
       }
-      if (hasOwn(Obj, "writable")) {
+      if (hasOwn2(Obj, "writable")) {
         desc["[[Writable]]"] = ToBoolean(Obj.writable);
       }
-      if (hasOwn(Obj, "get")) {
+      if (hasOwn2(Obj, "get")) {
         var getter = Obj.get;
         if (typeof getter !== "undefined" && !IsCallable(getter)) {
           throw new $TypeError("getter must be a function");
         }
         desc["[[Get]]"] = getter;
       }
-      if (hasOwn(Obj, "set")) {
+      if (hasOwn2(Obj, "set")) {
         var setter = Obj.set;
         if (typeof setter !== "undefined" && !IsCallable(setter)) {
           throw new $TypeError("setter must be a function");
         }
         desc["[[Set]]"] = setter;
       }
-      if ((hasOwn(desc, "[[Get]]") || hasOwn(desc, "[[Set]]")) && (hasOwn(desc, "[[Value]]") || hasOwn(desc, "[[Writable]]"))) {
+      if ((hasOwn2(desc, "[[Get]]") || hasOwn2(desc, "[[Set]]")) && (hasOwn2(desc, "[[Value]]") || hasOwn2(desc, "[[Writable]]"))) {
         throw new $TypeError("Invalid property descriptor. Cannot both specify accessors and a value or writable attribute");
       }
       return desc;
@@ -55799,11 +55799,11 @@ var require_object_inspect = __commonJS({
       }
       return false;
     }
-    var hasOwn = Object.prototype.hasOwnProperty || function(key) {
+    var hasOwn2 = Object.prototype.hasOwnProperty || function(key) {
       return key in this;
     };
     function has(obj, key) {
-      return hasOwn.call(obj, key);
+      return hasOwn2.call(obj, key);
     }
     function toStr(obj) {
       return objectToString.call(obj);
@@ -56613,9 +56613,9 @@ var require_GetMethod = __commonJS({
 var require_iterator_record = __commonJS({
   "node_modules/es-abstract/helpers/records/iterator-record.js"(exports2, module2) {
     "use strict";
-    var hasOwn = require_hasown();
+    var hasOwn2 = require_hasown();
     module2.exports = function isIteratorRecord(value) {
-      return !!value && typeof value === "object" && hasOwn(value, "[[Iterator]]") && hasOwn(value, "[[NextMethod]]") && hasOwn(value, "[[Done]]") && typeof value["[[Done]]"] === "boolean";
+      return !!value && typeof value === "object" && hasOwn2(value, "[[Iterator]]") && hasOwn2(value, "[[NextMethod]]") && hasOwn2(value, "[[Done]]") && typeof value["[[Done]]"] === "boolean";
     };
   }
 });
@@ -56930,7 +56930,7 @@ var require_side_channel = __commonJS({
 var require_internal_slot = __commonJS({
   "node_modules/internal-slot/index.js"(exports2, module2) {
     "use strict";
-    var hasOwn = require_hasown();
+    var hasOwn2 = require_hasown();
     var channel = require_side_channel()();
     var $TypeError = require_type2();
     var SLOT = {
@@ -56967,7 +56967,7 @@ var require_internal_slot = __commonJS({
           throw new $TypeError("`slot` must be a string");
         }
         var slots = channel.get(O2);
-        return !!slots && hasOwn(
+        return !!slots && hasOwn2(
           slots,
           /** @type {SaltedInternalSlot} */
           "$" + slot
@@ -58865,7 +58865,7 @@ var require_alphabetical = __commonJS({
     var spectral_core_1 = require_dist10();
     var spectral_runtime_1 = require_dist6();
     var optionSchemas_1 = require_optionSchemas();
-    var compare2 = (a, b) => {
+    var compare3 = (a, b) => {
       if ((typeof a === "number" || Number.isNaN(Number(a))) && (typeof b === "number" || !Number.isNaN(Number(b)))) {
         return Math.min(1, Math.max(-1, Number(a) - Number(b)));
       }
@@ -58926,7 +58926,7 @@ var require_alphabetical = __commonJS({
           }
         ];
       }
-      const unsortedItems = getUnsortedItems(targetArray, compare2);
+      const unsortedItems = getUnsortedItems(targetArray, compare3);
       if (unsortedItems != null) {
         return [
           {
@@ -60563,8 +60563,8 @@ var require_formats3 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.formatNames = exports2.fastFormats = exports2.fullFormats = void 0;
-    function fmtDef(validate, compare2) {
-      return { validate, compare: compare2 };
+    function fmtDef(validate, compare3) {
+      return { validate, compare: compare3 };
     }
     exports2.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -61513,7 +61513,7 @@ var require_dist15 = __commonJS({
 // src/action/main.ts
 var import_node_child_process2 = require("node:child_process");
 var import_node_crypto2 = require("node:crypto");
-var import_node_fs10 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 var import_node_module2 = __toESM(require("node:module"), 1);
 var import_node_path11 = require("node:path");
 var import_node_util2 = require("node:util");
@@ -63079,8 +63079,8 @@ function resourceAt(context) {
 function pointerOf(path2) {
   return path2.slice(1).map((segment) => `/${pointerSegment(segment)}`).join("");
 }
-async function runSpectral(resources, rules, userRules) {
-  if (resources.length === 0 || rules.length === 0 && userRules.length === 0) return [];
+async function runSpectral(resources, rules) {
+  if (resources.length === 0 || rules.length === 0) return [];
   const [{ Spectral }, { Resolver }] = await Promise.all([Promise.resolve().then(() => __toESM(require_dist10(), 1)), Promise.resolve().then(() => __toESM(require_dist7(), 1))]);
   const spectral = new Spectral({ resolver: new Resolver({ resolvers: {} }) });
   const owners = /* @__PURE__ */ new Map();
@@ -63097,10 +63097,6 @@ async function runSpectral(resources, rules, userRules) {
         then: { field: check.field, function: fixes.recording(key, check.function), functionOptions: check.functionOptions }
       };
     });
-  }
-  for (const rule of userRules) {
-    owners.set(rule.id, { ruleId: rule.id });
-    definitions[rule.id] = rule.definition;
   }
   spectral.setRuleset({ rules: definitions });
   const data = resources.map((resource) => resource.body);
@@ -65458,9 +65454,9 @@ var Parser = class {
   Run a full parse, returning the resulting tree.
   */
   parse(input2, fragments, ranges) {
-    let parse5 = this.startParse(input2, fragments, ranges);
+    let parse4 = this.startParse(input2, fragments, ranges);
     for (; ; ) {
-      let done = parse5.advance();
+      let done = parse4.advance();
       if (done)
         return done;
     }
@@ -66983,10 +66979,10 @@ var LRParser = class _LRParser extends Parser {
     this.top = this.topRules[Object.keys(this.topRules)[0]];
   }
   createParse(input2, fragments, ranges) {
-    let parse5 = new Parse(this, input2, fragments, ranges);
+    let parse4 = new Parse(this, input2, fragments, ranges);
     for (let w of this.wrappers)
-      parse5 = w(parse5, input2, fragments, ranges);
-    return parse5;
+      parse4 = w(parse4, input2, fragments, ranges);
+    return parse4;
   }
   /**
   Get a goto table entry @internal
@@ -75097,7 +75093,7 @@ function runeClasses(prog) {
     if (runes.length === 1) {
       const rune = runes[0];
       if ((inst.arg & FOLD_CASE) === 0) add(rune, rune);
-      else for (const member of foldOrbit(inst, rune)) add(member, member);
+      else for (const member2 of foldOrbit(inst, rune)) add(member2, member2);
       continue;
     }
     if (runes.length % 2 !== 0) return null;
@@ -75908,7 +75904,7 @@ function annotationProblems(service, reach) {
   const subject = `Service "${service.name}"`;
   const problems = [];
   const annotations = annotationsOf(service);
-  const pointerOf3 = (key) => `/metadata/annotations/${pointerSegment(key)}`;
+  const pointerOf4 = (key) => `/metadata/annotations/${pointerSegment(key)}`;
   for (const [key, raw] of Object.entries(annotations)) {
     const value = text(raw);
     const known = KNOWN_KEYS.get(key);
@@ -75917,7 +75913,7 @@ function annotationProblems(service, reach) {
       if (shadow && shadow in annotations) continue;
       const caseOnly = value.toLowerCase() === known.fix.toLowerCase();
       problems.push({
-        pointer: pointerOf3(key),
+        pointer: pointerOf4(key),
         message: `${subject} sets ${key}: "${value}", which ${known.cloud} does not read as internal, ${reach}; set it to "${known.fix}"${caseOnly ? " (the value is case-sensitive)" : ""}`
       });
       continue;
@@ -75925,7 +75921,7 @@ function annotationProblems(service, reach) {
     const meant = misspeltKey(key, value);
     if (meant)
       problems.push({
-        pointer: pointerOf3(key),
+        pointer: pointerOf4(key),
         at: "key",
         message: `${subject} has annotation "${key}", which no cloud controller reads (did you mean "${meant}"?), ${reach}; correct the key`
       });
@@ -77069,8 +77065,8 @@ function fingerprint(finding, seen) {
 }
 
 // src/check/config.ts
-var import_node_fs5 = require("node:fs");
-var import_node_path5 = require("node:path");
+var import_node_fs6 = require("node:fs");
+var import_node_path6 = require("node:path");
 var import_node_url4 = require("node:url");
 
 // node_modules/glob/dist/esm/index.min.js
@@ -80633,9 +80629,6 @@ var Cn = Object.assign(zs, { stream: ee, iterate: se });
 var Ns = Object.assign(Ds, { glob: Ds, globSync: zs, sync: Cn, globStream: Ps, stream: vn, globStreamSync: ee, streamSync: xn, globIterate: Ls, iterate: kn, globIterateSync: se, iterateSync: En, Glob: j, hasMagic: je, escape: K, unescape: st });
 Ns.glob = Ns;
 
-// src/check/config.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-
 // src/load/discover.ts
 var import_node_fs4 = require("node:fs");
 var import_node_path4 = require("node:path");
@@ -83366,67 +83359,102 @@ function relativePath(cwd, path2) {
   const rel = (0, import_node_path4.isAbsolute)(path2) ? (0, import_node_path4.relative)(cwd, path2) : path2;
   return rel.split(import_node_path4.sep).join("/");
 }
-function describeError(error) {
+function describeError(error, path2) {
   const code = error.code;
   switch (code) {
     case "ELOOP":
       return "symbolic link loop";
     case "ENOENT":
-      return "dangling symbolic link";
+      return path2 === void 0 || isLink(path2) ? "dangling symbolic link" : "it no longer exists (deleted while fedlint ran)";
     case "EACCES":
     case "EPERM":
       return "permission denied";
     case "EISDIR":
       return "is a directory";
+    case "ENOTREG":
+      return "not a regular file (a FIFO, socket or device); fedlint reads only regular files";
     default:
       return code ? `${code}: ${error.message}` : String(error);
   }
 }
 
-// src/check/config.ts
-var CONFIG_NAMES = [".fedlint.yaml", ".fedlint.yml"];
-async function loadConfig(cwd, choice) {
-  if (choice === false) return void 0;
-  if (choice !== void 0) {
-    if (choice.trim() === "") throw new UsageError("--config needs a file name");
-    return readConfig((0, import_node_path5.resolve)(cwd, choice), choice);
+// src/check/yaml-file.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/load/read.ts
+var import_node_buffer = require("node:buffer");
+var import_node_fs5 = require("node:fs");
+var import_node_path5 = require("node:path");
+var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+var BINARY_PROBE = 8e3;
+function readSources(files, unreadable, cwd, stdin, maxFileSize = DEFAULT_MAX_FILE_SIZE) {
+  const sources = [];
+  const findings = [];
+  const unreadableFinding = (path2, reason) => findings.push(
+    fileFinding(makeSourceFile(path2, relativePath(cwd, path2), ""), "file-unreadable", `cannot read ${relativePath(cwd, path2)}: ${reason}; fix it or exclude it with --ignore`)
+  );
+  for (const { path: path2, reason } of unreadable) unreadableFinding(path2, reason);
+  for (const path2 of files) {
+    if (path2 === "-") {
+      if (stdin) sources.push(makeSourceFile("-", (0, import_node_path5.isAbsolute)(stdin.filename) ? relativePath(cwd, stdin.filename) : stdin.filename, stdin.text));
+      continue;
+    }
+    const shown = relativePath(cwd, path2);
+    let bytes;
+    try {
+      const read = readRegularFile(path2, maxFileSize);
+      if (typeof read === "number") {
+        unreadableFinding(path2, `${megabytes(read)} is over the ${megabytes(maxFileSize)} limit, so it was not read (raise it with --max-file-size)`);
+        continue;
+      }
+      bytes = read;
+    } catch (error) {
+      unreadableFinding(path2, describeError(error, path2));
+      continue;
+    }
+    if (bytes.subarray(0, BINARY_PROBE).includes(0)) {
+      unreadableFinding(path2, "it is a binary file (it holds NUL bytes), not YAML");
+      continue;
+    }
+    const source = makeSourceFile(path2, shown, bytes.toString("utf8"));
+    sources.push(source);
+    if (!(0, import_node_buffer.isUtf8)(bytes)) {
+      const offset = Math.max(0, source.text.indexOf("�"));
+      findings.push(
+        fileFinding(source, "yaml-syntax", `${shown} is not valid UTF-8 (the first invalid byte is here); save it as UTF-8, as Kubernetes requires`, offset, offset + 1)
+      );
+    }
   }
-  const found = findConfig(cwd);
-  return found === void 0 ? void 0 : readConfig(found, relativePath(cwd, found));
+  return { sources, findings };
 }
-function findConfig(cwd) {
-  const start = (0, import_node_path5.resolve)(cwd);
-  const here = configIn(start);
-  if (here !== void 0) return here;
-  const root = gitRoot(start);
-  return root === void 0 || root === start ? void 0 : configIn(root);
-}
-function gitRoot(start) {
-  for (let dir = start; ; dir = (0, import_node_path5.dirname)(dir)) {
-    if ((0, import_node_fs5.existsSync)((0, import_node_path5.join)(dir, ".git"))) return dir;
-    if ((0, import_node_path5.dirname)(dir) === dir) return void 0;
+var NotRegularFileError = class extends Error {
+  code = "ENOTREG";
+  constructor(path2) {
+    super(`${path2} is not a regular file`);
   }
-}
-function configIn(dir) {
-  const present2 = CONFIG_NAMES.map((name2) => (0, import_node_path5.join)(dir, name2)).filter(isFile);
-  if (present2.length > 1) throw new UsageError(`both ${CONFIG_NAMES.join(" and ")} are in ${dir}; keep one of them`);
-  return present2[0];
-}
-function isFile(path2) {
+};
+function readRegularFile(path2, maxBytes = Number.POSITIVE_INFINITY) {
+  const descriptor = (0, import_node_fs5.openSync)(path2, import_node_fs5.constants.O_RDONLY | import_node_fs5.constants.O_NONBLOCK);
   try {
-    return (0, import_node_fs5.statSync)(path2).isFile();
-  } catch {
-    return false;
+    const stats = (0, import_node_fs5.fstatSync)(descriptor);
+    if (!stats.isFile()) throw new NotRegularFileError(path2);
+    if (stats.size > maxBytes) return stats.size;
+    return (0, import_node_fs5.readFileSync)(descriptor);
+  } finally {
+    (0, import_node_fs5.closeSync)(descriptor);
   }
 }
-async function readConfig(file, display) {
+function megabytes(bytes) {
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 1)} MB`;
+}
+
+// src/check/yaml-file.ts
+function readYamlFile(file, display, what) {
   let text2;
   try {
-    text2 = (0, import_node_fs5.readFileSync)(file, "utf8");
+    text2 = readRegularFile(file).toString("utf8");
   } catch (error) {
-    const code = error.code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : error.message;
-    throw new UsageError(`cannot read config file ${display}: ${reason}`);
+    throw new UsageError(`cannot read ${what} ${display}: ${readFailure(error)}`);
   }
   const lineCounter = new import_yaml3.LineCounter();
   const document2 = (0, import_yaml3.parseDocument)(text2.replace(/^\uFEFF/, ""), { lineCounter, prettyErrors: false });
@@ -83436,23 +83464,124 @@ async function readConfig(file, display) {
   };
   const syntaxError = document2.errors[0];
   if (syntaxError) {
-    const reason = syntaxError.code === "MULTIPLE_DOCS" ? 'a config file is one YAML document; remove the "---" and merge the documents' : `YAML syntax error: ${syntaxError.message.split("\n")[0].replace(/[.:]$/, "")}`;
+    const reason = syntaxError.code === "MULTIPLE_DOCS" ? `a ${what} is one YAML document; remove the "---" and merge the documents` : `YAML syntax error: ${syntaxError.message.split("\n")[0].replace(/[.:]$/, "")}`;
     throw new UsageError(`${at2(syntaxError.pos[0])}: ${reason}`);
   }
-  const where2 = (path2, place = "key") => `${at2(offsetOf(document2, path2, place))}: ${keyPath(path2)}`;
-  const data = document2.toJS() ?? {};
-  const invalid = await firstSchemaError(data, document2);
+  const offsetOf = (path2, place = "key") => offsetIn(document2, path2, place);
+  const cycle = aliasInsideItsAnchor(document2);
+  if (cycle !== void 0) throw new UsageError(`${at2(cycle)}: this alias refers to the node that contains it, an endless value; remove the alias`);
+  let data;
+  try {
+    data = document2.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new UsageError(`${at2(0)}: the ${what} expands too many aliases (${String(error.message).split("\n")[0]}); expand them by hand`);
+  }
+  return { data, document: document2, offsetOf, where: (path2, place = "key") => `${at2(offsetOf(path2, place))}: ${keyPath(path2)}` };
+}
+function readFailure(error) {
+  const code = error.code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EISDIR") return "it is a directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENOTREG") return "not a regular file (a FIFO, socket or device)";
+  return error.message;
+}
+function aliasInsideItsAnchor(document2) {
+  const open = [];
+  let found;
+  const walk = (node) => {
+    if (found !== void 0 || !(0, import_yaml3.isNode)(node)) return;
+    if ((0, import_yaml3.isAlias)(node)) {
+      if (open.includes(node.resolve(document2))) found = node.range?.[0] ?? 0;
+      return;
+    }
+    if (!("items" in node) || !Array.isArray(node.items)) return;
+    open.push(node);
+    for (const item of node.items) {
+      if ((0, import_yaml3.isPair)(item)) {
+        walk(item.key);
+        walk(item.value);
+      } else walk(item);
+    }
+    open.pop();
+  };
+  walk(document2.contents);
+  return found;
+}
+function offsetIn(document2, path2, at2) {
+  let node = document2.contents;
+  let offset = (0, import_yaml3.isNode)(node) ? node.range?.[0] ?? 0 : 0;
+  for (const [index2, segment] of path2.entries()) {
+    if ((0, import_yaml3.isMap)(node)) {
+      const pair3 = node.items.find((item) => (0, import_yaml3.isPair)(item) && (0, import_yaml3.isScalar)(item.key) && String(item.key.value) === String(segment));
+      if (!pair3 || !(0, import_yaml3.isNode)(pair3.key)) break;
+      const valueStart = (0, import_yaml3.isNode)(pair3.value) && (0, import_yaml3.isScalar)(pair3.value) && pair3.value.value === null ? void 0 : (0, import_yaml3.isNode)(pair3.value) ? pair3.value.range?.[0] : void 0;
+      offset = (at2 === "value" && index2 === path2.length - 1 ? valueStart : void 0) ?? pair3.key.range?.[0] ?? offset;
+      node = pair3.value;
+    } else if ((0, import_yaml3.isNode)(node) && "items" in node && Array.isArray(node.items) && typeof segment === "number") {
+      const item = node.items[segment];
+      if (!(0, import_yaml3.isNode)(item)) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return offset;
+}
+function keyPath(path2) {
+  if (path2.length === 0) return "(top level)";
+  return path2.map((segment, index2) => typeof segment === "number" ? `[${segment}]` : index2 === 0 ? segment : `.${segment}`).join("");
+}
+
+// src/check/config.ts
+var CONFIG_NAMES = [".fedlint.yaml", ".fedlint.yml"];
+async function loadConfig(cwd, choice) {
+  if (choice === false) return void 0;
+  if (choice !== void 0) {
+    if (choice.trim() === "") throw new UsageError("--config needs a file name");
+    return readConfig((0, import_node_path6.resolve)(cwd, choice), choice);
+  }
+  const found = findConfig(cwd);
+  return found === void 0 ? void 0 : readConfig(found, relativePath(cwd, found));
+}
+function findConfig(cwd) {
+  const start = (0, import_node_path6.resolve)(cwd);
+  const here = configIn(start);
+  if (here !== void 0) return here;
+  const root = gitRoot(start);
+  return root === void 0 || root === start ? void 0 : configIn(root);
+}
+function gitRoot(start) {
+  for (let dir = start; ; dir = (0, import_node_path6.dirname)(dir)) {
+    if ((0, import_node_fs6.existsSync)((0, import_node_path6.join)(dir, ".git"))) return dir;
+    if ((0, import_node_path6.dirname)(dir) === dir) return void 0;
+  }
+}
+function configIn(dir) {
+  const present2 = CONFIG_NAMES.map((name2) => (0, import_node_path6.join)(dir, name2)).filter(isFile);
+  if (present2.length > 1) throw new UsageError(`both ${CONFIG_NAMES.join(" and ")} are in ${dir}; keep one of them`);
+  return present2[0];
+}
+function isFile(path2) {
+  try {
+    return (0, import_node_fs6.statSync)(path2).isFile();
+  } catch {
+    return false;
+  }
+}
+async function readConfig(file, display) {
+  const { data, offsetOf, where: where2 } = readYamlFile(file, display, "config file");
+  const invalid = await firstSchemaError(data ?? {}, offsetOf);
   if (invalid) throw new UsageError(`${where2(invalid.path, invalid.at)}: ${invalid.reason}`);
-  return resolveConfig(data, file, where2);
+  return resolveConfig(data ?? {}, file, where2);
 }
 function resolveConfig(data, file, where2) {
-  const dir = (0, import_node_path5.dirname)(file);
+  const dir = (0, import_node_path6.dirname)(file);
   data.include?.forEach((entry, index2) => {
-    if (!je(entry, { magicalBraces: true }) && !(0, import_node_fs5.existsSync)((0, import_node_path5.resolve)(dir, entry)))
+    if (!je(entry, { magicalBraces: true }) && !(0, import_node_fs6.existsSync)((0, import_node_path6.resolve)(dir, entry)))
       throw new UsageError(`${where2(["include", index2])}: no such file or directory "${entry}" (paths are relative to the config file's folder)`);
   });
   const rulesets = (data.rulesets ?? []).map((entry, index2) => {
-    const path2 = (0, import_node_path5.resolve)(dir, entry);
+    const path2 = (0, import_node_path6.resolve)(dir, entry);
     if (!isFile(path2)) throw new UsageError(`${where2(["rulesets", index2])}: no such file "${entry}" (paths are relative to the config file's folder)`);
     return path2;
   });
@@ -83472,7 +83601,7 @@ function resolveConfig(data, file, where2) {
 }
 function mergeOptions(given, config, cwd) {
   if (!config) return given;
-  const fromConfig = (path2) => relativePath(cwd, (0, import_node_path5.resolve)(config.dir, path2)) || ".";
+  const fromConfig = (path2) => relativePath(cwd, (0, import_node_path6.resolve)(config.dir, path2)) || ".";
   const noPaths = given.paths === void 0 || given.paths.length === 0;
   return {
     ...given,
@@ -83483,13 +83612,13 @@ function mergeOptions(given, config, cwd) {
     substitutionLevel: given.substitutionLevel ?? config.substitutionLevel,
     rules: { ...config.rules, ...given.rules },
     // The same file named twice (in the config and with --ruleset) would define its rules twice.
-    rulesets: unique2([...config.rulesets.map((path2) => relativePath(cwd, path2)), ...given.rulesets ?? []], (path2) => (0, import_node_path5.resolve)(cwd, path2)),
+    rulesets: unique2([...config.rulesets.map((path2) => relativePath(cwd, path2)), ...given.rulesets ?? []], (path2) => (0, import_node_path6.resolve)(cwd, path2)),
     federation: { ...config.federation, ...given.federation }
   };
 }
 function isExcludedByConfig(config, file) {
   if (!config || file === "-") return false;
-  const absolute = (0, import_node_path5.resolve)(file);
+  const absolute = (0, import_node_path6.resolve)(file);
   if (absolute === config.file) return true;
   return isIgnored(relativePath(config.dir, absolute), config.exclude.map(normalizeGlob));
 }
@@ -83519,19 +83648,19 @@ function configValidator() {
 }
 function configSchemaPath() {
   const found = new URL("schemas/config.schema.json", PACKAGE_ROOT);
-  if (!(0, import_node_fs5.existsSync)(found)) throw new Error(`${(0, import_node_url4.fileURLToPath)(found)} not found`);
+  if (!(0, import_node_fs6.existsSync)(found)) throw new Error(`${(0, import_node_url4.fileURLToPath)(found)} not found`);
   return (0, import_node_url4.fileURLToPath)(found);
 }
 function readSchema() {
-  return JSON.parse((0, import_node_fs5.readFileSync)(configSchemaPath(), "utf8"));
+  return JSON.parse((0, import_node_fs6.readFileSync)(configSchemaPath(), "utf8"));
 }
-async function firstSchemaError(data, document2) {
+async function firstSchemaError(data, offsetOf) {
   const check = await configValidator();
   if (check(data)) return void 0;
   const located = (check.errors ?? []).map((error) => {
     const at2 = error.keyword === "additionalProperties" ? "key" : "value";
     const path2 = errorPath(error);
-    return { error, path: path2, at: at2, offset: offsetOf(document2, path2, at2) };
+    return { error, path: path2, at: at2, offset: offsetOf(path2, at2) };
   });
   located.sort((a, b) => a.offset - b.offset);
   const first = located[0];
@@ -83583,29 +83712,6 @@ function describeValue3(value) {
   if (typeof value === "string") return JSON.stringify(value);
   return `${typeof value} ${String(value)}`;
 }
-function offsetOf(document2, path2, at2 = "key") {
-  let node = document2.contents;
-  let offset = (0, import_yaml3.isNode)(node) ? node.range?.[0] ?? 0 : 0;
-  for (const [index2, segment] of path2.entries()) {
-    if ((0, import_yaml3.isMap)(node)) {
-      const pair3 = node.items.find((item) => (0, import_yaml3.isPair)(item) && (0, import_yaml3.isScalar)(item.key) && String(item.key.value) === String(segment));
-      if (!pair3 || !(0, import_yaml3.isNode)(pair3.key)) break;
-      const valueStart = (0, import_yaml3.isNode)(pair3.value) && (0, import_yaml3.isScalar)(pair3.value) && pair3.value.value === null ? void 0 : (0, import_yaml3.isNode)(pair3.value) ? pair3.value.range?.[0] : void 0;
-      offset = (at2 === "value" && index2 === path2.length - 1 ? valueStart : void 0) ?? pair3.key.range?.[0] ?? offset;
-      node = pair3.value;
-    } else if ((0, import_yaml3.isNode)(node) && "items" in node && Array.isArray(node.items) && typeof segment === "number") {
-      const item = node.items[segment];
-      if (!(0, import_yaml3.isNode)(item)) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else break;
-  }
-  return offset;
-}
-function keyPath(path2) {
-  if (path2.length === 0) return "(top level)";
-  return path2.map((segment, index2) => typeof segment === "number" ? `[${segment}]` : index2 === 0 ? segment : `.${segment}`).join("");
-}
 function unique2(items, key) {
   const seen = /* @__PURE__ */ new Set();
   return items.filter((item) => {
@@ -83618,8 +83724,8 @@ function unique2(items, key) {
 
 // src/load/context.ts
 var import_node_child_process = require("node:child_process");
-var import_node_fs6 = require("node:fs");
-var import_node_path6 = require("node:path");
+var import_node_fs7 = require("node:fs");
+var import_node_path7 = require("node:path");
 var import_node_util = require("node:util");
 
 // src/load/read-kinds.ts
@@ -83657,7 +83763,7 @@ async function contextFiles(request) {
   return onePerRealFile(candidates2, request.given);
 }
 function onePerRealFile(candidates2, given) {
-  const taken = new Set(given.map((path2) => realPath(path2) ?? (0, import_node_path6.resolve)(path2)));
+  const taken = new Set(given.map((path2) => realPath(path2) ?? (0, import_node_path7.resolve)(path2)));
   const resolved = candidates2.flatMap((path2) => {
     const real = path2 === "-" ? void 0 : realPath(path2);
     return real === void 0 ? [] : [{ path: path2, real }];
@@ -83675,7 +83781,7 @@ async function gitYamlFiles(cwd) {
   let root;
   try {
     const { stdout } = await run("git", ["rev-parse", "--show-cdup"], { cwd });
-    root = (0, import_node_path6.resolve)(cwd, stdout.trim());
+    root = (0, import_node_path7.resolve)(cwd, stdout.trim());
   } catch {
     return void 0;
   }
@@ -83685,14 +83791,14 @@ async function gitYamlFiles(cwd) {
       maxBuffer: GIT_MAX_BUFFER
     });
     const relative3 = new Set(stdout.split("\0").filter((entry) => entry !== ""));
-    return [...relative3].map((entry) => (0, import_node_path6.join)(root, entry)).filter((path2) => !path2.split(import_node_path6.sep).includes("node_modules"));
+    return [...relative3].map((entry) => (0, import_node_path7.join)(root, entry)).filter((path2) => !path2.split(import_node_path7.sep).includes("node_modules"));
   } catch {
     return void 0;
   }
 }
 function realPath(path2) {
   try {
-    return import_node_fs6.realpathSync.native(path2);
+    return import_node_fs7.realpathSync.native(path2);
   } catch {
     return void 0;
   }
@@ -83745,7 +83851,7 @@ function lineFrom(text2, index2) {
 }
 
 // src/load/parse-pool.ts
-var import_node_fs7 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_worker_threads = require("node:worker_threads");
 var MIN_BYTES_FOR_WORKERS = 4e6;
@@ -83779,7 +83885,7 @@ function workerScript() {
     ...["./parse-worker.js", "./parse-worker.cjs", "./parse-worker.ts"].map((name2) => new URL(name2, fedlintBundleUrl)),
     // The command line's bundle (dist/fedlint.cjs) has no worker of its own: it starts the tsc-built one.
     new URL("dist/src/load/parse-worker.js", PACKAGE_ROOT)
-  ].find((url) => url.protocol === "file:" && (0, import_node_fs7.existsSync)(url));
+  ].find((url) => url.protocol === "file:" && (0, import_node_fs8.existsSync)(url));
 }
 function parseOnWorkers(sources, threads, script, options) {
   const batches = batchesOf(sources);
@@ -83855,119 +83961,638 @@ function batchesOf(sources) {
   return batches;
 }
 
-// src/load/read.ts
-var import_node_buffer = require("node:buffer");
-var import_node_fs8 = require("node:fs");
-var import_node_path7 = require("node:path");
-var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-var BINARY_PROBE = 8e3;
-function readSources(files, unreadable, cwd, stdin, maxFileSize = DEFAULT_MAX_FILE_SIZE) {
-  const sources = [];
-  const findings = [];
-  const unreadableFinding = (path2, reason) => findings.push(
-    fileFinding(makeSourceFile(path2, relativePath(cwd, path2), ""), "file-unreadable", `cannot read ${relativePath(cwd, path2)}: ${reason}; fix it or exclude it with --ignore`)
-  );
-  for (const { path: path2, reason } of unreadable) unreadableFinding(path2, reason);
-  for (const path2 of files) {
-    if (path2 === "-") {
-      if (stdin) sources.push(makeSourceFile("-", (0, import_node_path7.isAbsolute)(stdin.filename) ? relativePath(cwd, stdin.filename) : stdin.filename, stdin.text));
-      continue;
+// src/check/rulesets.ts
+var import_node_path8 = require("node:path");
+
+// src/check/jsonpath.ts
+var JsonPathError = class extends Error {
+  constructor(message2, offset) {
+    super(message2);
+    this.offset = offset;
+  }
+  offset;
+};
+var NAME = /[A-Za-z0-9_$-]/;
+var OPERATORS2 = ["===", "!==", "==", "!=", "<=", ">=", "<", ">"];
+var MAX_NESTING = 32;
+function parseJsonPath(text2) {
+  return { text: text2, steps: new Parser4(text2).path() };
+}
+function isSingular(path2) {
+  return path2.steps.every((step) => !step.descendants && step.selector.kind === "names" && step.selector.names.length === 1);
+}
+var Parser4 = class {
+  constructor(text2) {
+    this.text = text2;
+  }
+  text;
+  at = 0;
+  depth = 0;
+  path() {
+    if (this.text[0] !== "$") this.fail("a path starts with $ (the array of all resources)");
+    this.at = 1;
+    const steps = [];
+    while (this.at < this.text.length) steps.push(this.step());
+    return steps;
+  }
+  step() {
+    const char = this.text[this.at];
+    if (char === "[") return { descendants: false, selector: this.bracket() };
+    if (char !== ".") this.fail(`expected "." or "[" here, not ${this.describe()}`);
+    this.at++;
+    const descendants = this.text[this.at] === "." || this.text[this.at] === "[";
+    if (this.text[this.at] === ".") this.at++;
+    const next = this.text[this.at];
+    if (next === "[") return { descendants, selector: this.bracket() };
+    if (next === "*") {
+      this.at++;
+      return { descendants, selector: { kind: "wildcard" } };
     }
-    const shown = relativePath(cwd, path2);
-    let bytes;
-    try {
-      const size = (0, import_node_fs8.statSync)(path2).size;
-      if (size > maxFileSize) {
-        unreadableFinding(path2, `${megabytes(size)} is over the ${megabytes(maxFileSize)} limit, so it was not read (raise it with --max-file-size)`);
-        continue;
+    return { descendants, selector: { kind: "names", names: [this.name()] } };
+  }
+  name() {
+    const start = this.at;
+    while (this.at < this.text.length && NAME.test(this.text[this.at])) this.at++;
+    if (this.at === start) this.fail(`expected a key name here, not ${this.describe()} (quote other keys: ['app.kubernetes.io/name'])`);
+    return this.text.slice(start, this.at);
+  }
+  bracket() {
+    this.at++;
+    this.space();
+    let selector;
+    if (this.text[this.at] === "*") {
+      this.at++;
+      selector = { kind: "wildcard" };
+    } else if (this.text.startsWith("?(", this.at)) {
+      this.at += 2;
+      const test = this.expression();
+      this.space();
+      this.expect(")", 'a filter ends with ")"');
+      selector = { kind: "filter", test };
+    } else if (this.text[this.at] === "?") {
+      this.fail("write a filter as [?( … )]");
+    } else {
+      const names = [this.key()];
+      for (this.space(); this.text[this.at] === ","; this.space()) {
+        this.at++;
+        this.space();
+        names.push(this.key());
       }
-      bytes = (0, import_node_fs8.readFileSync)(path2);
-    } catch (error) {
-      unreadableFinding(path2, describeError(error));
-      continue;
+      selector = { kind: "names", names: [...new Set(names)] };
     }
-    if (bytes.subarray(0, BINARY_PROBE).includes(0)) {
-      unreadableFinding(path2, "it is a binary file (it holds NUL bytes), not YAML");
-      continue;
+    this.space();
+    this.expect("]", 'expected "]" here');
+    return selector;
+  }
+  /** A quoted key or a list index, inside brackets. */
+  key() {
+    const char = this.text[this.at];
+    if (char === "'" || char === '"') return this.quoted();
+    if (char !== void 0 && /[0-9]/.test(char)) return this.index();
+    if (char === "(") this.fail("script expressions [( … )] are not supported: they run code");
+    if (char === "-" || char === ":") this.fail("negative indexes and slices are not supported; name the index: [0]");
+    return this.fail(`expected a quoted key, an index, * or ?( … ) here, not ${this.describe()}`);
+  }
+  index() {
+    const match2 = /^(0|[1-9][0-9]{0,8})(?![0-9.:])/.exec(this.text.slice(this.at));
+    if (!match2) return this.fail("an index is a whole number (slices and negative indexes are not supported)");
+    this.at += match2[0].length;
+    return Number(match2[0]);
+  }
+  quoted() {
+    const quote2 = this.text[this.at];
+    let value = "";
+    for (this.at++; this.at < this.text.length; this.at++) {
+      const char = this.text[this.at];
+      if (char === quote2) {
+        this.at++;
+        return value;
+      }
+      if (char === "\\") {
+        const escaped = this.text[++this.at];
+        if (escaped !== "\\" && escaped !== "'" && escaped !== '"') this.fail(`only \\\\, \\' and \\" are escapes in a quoted key`);
+        value += escaped;
+      } else value += char;
     }
-    const source = makeSourceFile(path2, shown, bytes.toString("utf8"));
-    sources.push(source);
-    if (!(0, import_node_buffer.isUtf8)(bytes)) {
-      const offset = Math.max(0, source.text.indexOf("�"));
-      findings.push(
-        fileFinding(source, "yaml-syntax", `${shown} is not valid UTF-8 (the first invalid byte is here); save it as UTF-8, as Kubernetes requires`, offset, offset + 1)
-      );
+    return this.fail(`unterminated string: it needs a closing ${quote2}`);
+  }
+  expression() {
+    if (++this.depth > MAX_NESTING) this.fail(`a filter nests more than ${MAX_NESTING} levels deep`);
+    let left = this.conjunction();
+    for (this.space(); this.text.startsWith("||", this.at); this.space()) {
+      this.at += 2;
+      left = { kind: "or", left, right: this.conjunction() };
+    }
+    this.depth--;
+    return left;
+  }
+  conjunction() {
+    let left = this.negation();
+    for (this.space(); this.text.startsWith("&&", this.at); this.space()) {
+      this.at += 2;
+      left = { kind: "and", left, right: this.negation() };
+    }
+    return left;
+  }
+  negation() {
+    this.space();
+    if (this.text[this.at] === "!" && this.text[this.at + 1] !== "=") {
+      this.at++;
+      if (++this.depth > MAX_NESTING) this.fail(`a filter nests more than ${MAX_NESTING} levels deep`);
+      const operand = this.negation();
+      this.depth--;
+      return { kind: "not", operand };
+    }
+    if (this.text[this.at] === "(") {
+      this.at++;
+      const inner = this.expression();
+      this.space();
+      this.expect(")", 'expected ")" here');
+      return inner;
+    }
+    const left = this.operand();
+    this.space();
+    const operator2 = OPERATORS2.find((candidate) => this.text.startsWith(candidate, this.at));
+    if (!operator2) return { kind: "truthy", operand: left };
+    this.at += operator2.length;
+    this.space();
+    return { kind: "compare", operator: operator2, left, right: this.operand() };
+  }
+  operand() {
+    const rest = this.text.slice(this.at);
+    if (rest.startsWith("@property")) {
+      this.at += "@property".length;
+      return { kind: "property" };
+    }
+    if (rest[0] === "@") {
+      this.at++;
+      const members = [];
+      for (; ; ) {
+        if (this.text[this.at] === "." && this.text[this.at + 1] !== ".") {
+          this.at++;
+          members.push(this.name());
+        } else if (this.text[this.at] === "[") {
+          this.at++;
+          this.space();
+          members.push(this.key());
+          this.space();
+          this.expect("]", 'expected "]" here');
+        } else break;
+      }
+      if (this.text[this.at] === "(") this.fail("method calls are not supported: they run code; compare with == or use the pattern function");
+      return { kind: "current", members };
+    }
+    if (rest[0] === "'" || rest[0] === '"') return { kind: "literal", value: this.quoted() };
+    const number2 = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?![A-Za-z0-9_$])/.exec(rest);
+    if (number2) {
+      this.at += number2[0].length;
+      return { kind: "literal", value: Number(number2[0]) };
+    }
+    const word = /^(true|false|null)(?![A-Za-z0-9_$])/.exec(rest);
+    if (word) {
+      this.at += word[0].length;
+      return { kind: "literal", value: word[1] === "null" ? null : word[1] === "true" };
+    }
+    return this.fail(
+      `${this.describe()} is not allowed in a filter: only @-paths (@.kind, @.metadata['name']), @property, quoted strings, numbers, true, false and null, compared with == != === !== < <= > >= and joined with && || ! ( )`
+    );
+  }
+  space() {
+    while (this.text[this.at] === " " || this.text[this.at] === "	") this.at++;
+  }
+  expect(char, message2) {
+    if (this.text[this.at] !== char) this.fail(`${message2}, not ${this.describe()}`);
+    this.at++;
+  }
+  describe() {
+    if (this.at >= this.text.length) return "the end of the path";
+    const word = /^[A-Za-z_$][\w$]*/.exec(this.text.slice(this.at));
+    return JSON.stringify(word ? word[0] : this.text[this.at]);
+  }
+  fail(message2) {
+    throw new JsonPathError(message2, this.at);
+  }
+};
+function select(path2, root) {
+  let current = [{ value: root }];
+  for (const step of path2.steps) {
+    const next = [];
+    for (const node of step.descendants ? current.flatMap(selfAndDescendants) : current) next.push(...apply(step.selector, node));
+    current = next;
+  }
+  const matches = current.map((node) => ({ path: pathOf(node), value: node.value }));
+  if (path2.steps.filter((step) => step.descendants).length < 2) return matches;
+  const seen = /* @__PURE__ */ new Set();
+  return matches.filter((match2) => {
+    const key = JSON.stringify(match2.path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+function selectSingular(path2, root) {
+  let value = root;
+  const segments = [];
+  for (const step of path2.steps) {
+    const name2 = step.selector.names[0];
+    const key = Array.isArray(value) ? listIndex(name2) ?? String(name2) : String(name2);
+    segments.push(key);
+    value = member(value, key);
+  }
+  return { path: segments, value };
+}
+function pathOf(node) {
+  const path2 = [];
+  for (let at2 = node; at2?.key !== void 0; at2 = at2.parent) path2.push(at2.key);
+  return path2.reverse();
+}
+function selfAndDescendants(node) {
+  const found = [];
+  const stack = [node];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    found.push(next);
+    const children = childrenOf(next);
+    for (let index2 = children.length - 1; index2 >= 0; index2--) stack.push(children[index2]);
+  }
+  return found;
+}
+function childrenOf(parent) {
+  const { value } = parent;
+  if (Array.isArray(value)) return value.map((item, key) => ({ value: item, key, parent }));
+  if (isMapping(value)) return Object.keys(value).map((key) => ({ value: value[key], key, parent }));
+  return [];
+}
+function apply(selector, node) {
+  switch (selector.kind) {
+    case "wildcard":
+      return childrenOf(node);
+    case "filter":
+      return childrenOf(node).filter((child2) => evaluate(selector.test, child2));
+    case "names":
+      return selector.names.flatMap((name2) => {
+        const key = Array.isArray(node.value) ? listIndex(name2) : String(name2);
+        if (key === void 0 || !hasOwn(node.value, key)) return [];
+        return [{ value: member(node.value, key), key, parent: node }];
+      });
+  }
+}
+function evaluate(expression, child2) {
+  switch (expression.kind) {
+    case "or":
+      return evaluate(expression.left, child2) || evaluate(expression.right, child2);
+    case "and":
+      return evaluate(expression.left, child2) && evaluate(expression.right, child2);
+    case "not":
+      return !evaluate(expression.operand, child2);
+    case "truthy":
+      return Boolean(valueOf(expression.operand, child2));
+    case "compare":
+      return compare2(expression.operator, valueOf(expression.left, child2), valueOf(expression.right, child2));
+  }
+}
+function valueOf(operand, child2) {
+  if (operand.kind === "literal") return operand.value;
+  if (operand.kind === "property") return child2.key;
+  let value = child2.value;
+  for (const name2 of operand.members) value = member(value, name2);
+  return value;
+}
+function compare2(operator2, left, right) {
+  switch (operator2) {
+    case "==":
+      return looselyEqual(left, right);
+    case "!=":
+      return !looselyEqual(left, right);
+    case "===":
+      return left === right;
+    case "!==":
+      return left !== right;
+    default: {
+      const comparable = typeof left === "number" && typeof right === "number" || typeof left === "string" && typeof right === "string";
+      if (!comparable) return false;
+      const [a, b] = [left, right];
+      return operator2 === "<" ? a < b : operator2 === "<=" ? a <= b : operator2 === ">" ? a > b : a >= b;
     }
   }
-  return { sources, findings };
 }
-function megabytes(bytes) {
-  return `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 1)} MB`;
+function looselyEqual(left, right) {
+  if (isScalar5(left) && isScalar5(right)) return left == right;
+  if (!isScalar5(left) && !isScalar5(right)) return left === right;
+  const [collection, scalar] = isScalar5(left) ? [right, left] : [left, right];
+  return scalar !== null && scalar !== void 0 && asString(collection) == scalar;
+}
+function asString(value) {
+  if (Array.isArray(value)) return value.map((item) => item === null || item === void 0 ? "" : isScalar5(item) ? String(item) : asString(item)).join(",");
+  return "[object Object]";
+}
+function isScalar5(value) {
+  return value === null || typeof value !== "object" && typeof value !== "function";
+}
+function member(value, name2) {
+  if (Array.isArray(value)) {
+    if (name2 === "length") return value.length;
+    const index2 = listIndex(name2);
+    return index2 === void 0 ? void 0 : value[index2];
+  }
+  if (typeof value === "string") return name2 === "length" ? value.length : void 0;
+  const key = String(name2);
+  return hasOwn(value, key) ? value[key] : void 0;
+}
+function hasOwn(value, key) {
+  if (Array.isArray(value)) return typeof key === "number" && key < value.length;
+  return isMapping(value) && Object.hasOwn(value, key);
+}
+function listIndex(name2) {
+  const text2 = String(name2);
+  return /^(?:0|[1-9][0-9]*)$/.test(text2) ? Number(text2) : void 0;
+}
+function isMapping(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/check/ruleset-functions.ts
+var FUNCTION_NAMES = ["alphabetical", "casing", "defined", "enumeration", "falsy", "length", "or", "pattern", "schema", "truthy", "undefined", "xor"];
+var library;
+function spectralFunctions() {
+  library ??= Promise.resolve().then(() => __toESM(require_dist15(), 1)).then((module2) => module2);
+  return library;
+}
+async function rulesetFunction(name2, options) {
+  const functions = await spectralFunctions();
+  const spectral = functions[name2];
+  const invalid = spectralOptionProblem(spectral, options);
+  if (invalid) return invalid;
+  if (name2 === "pattern") return re2Pattern(spectral, options);
+  if (name2 === "schema") {
+    const problem = schemaProblem(options.schema, ["schema"]);
+    if (problem) return problem;
+  }
+  return spectral;
+}
+function spectralOptionProblem(spectral, options) {
+  try {
+    spectral.validator(options ?? null);
+    return void 0;
+  } catch (error) {
+    const first = error.errors?.[0] ?? error;
+    const { message: message2, path: path2 } = first;
+    return { path: (path2 ?? []).slice(path2?.[0] === "functionOptions" ? 1 : 0), message: String(message2 ?? error) };
+  }
+}
+var REGEXP_LITERAL = /^\/(.+)\/([a-z]*)$/;
+var FLAGS = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, u: 0, g: 0, y: 0 };
+function re2Pattern(spectral, options) {
+  const compiled = [];
+  for (const option of ["match", "notMatch"]) {
+    const text2 = options[option];
+    if (text2 === void 0) continue;
+    const regex = compileRe2(text2);
+    if (typeof regex === "string") return { path: [option], message: regex };
+    compiled.push({ option, regex });
+  }
+  const pattern = (input2) => {
+    if (typeof input2 !== "string") return void 0;
+    const results = [];
+    for (const { option, regex } of compiled) {
+      const matches = regex.test(input2);
+      if (option === "match" && !matches) results.push({ message: `#{{print("value")}} must match the pattern ${JSON.stringify(options.match)}` });
+      if (option === "notMatch" && matches) results.push({ message: `#{{print("value")}} must not match the pattern ${JSON.stringify(options.notMatch)}` });
+    }
+    return results.length > 0 ? results : void 0;
+  };
+  return Object.assign(pattern, { validator: spectral.validator });
+}
+function compileRe2(text2) {
+  const literal3 = REGEXP_LITERAL.exec(text2);
+  const [source, flags] = literal3 ? [literal3[1], literal3[2]] : [text2, ""];
+  let mask = 0;
+  for (const flag of flags) {
+    if (!(flag in FLAGS)) return `the flag "${flag}" of ${JSON.stringify(text2)} is not supported (use i, m, s or u)`;
+    mask |= FLAGS[flag];
+  }
+  try {
+    return RE2JS.compile(source, mask);
+  } catch (error) {
+    return `${JSON.stringify(text2)} is not a regular expression fedlint runs: ${String(error.message).replace(/^error parsing regexp: /, "")}; fedlint runs RE2 syntax, which has no lookarounds or backreferences (they can take exponential time)`;
+  }
+}
+var REGEX_KEYWORDS = /* @__PURE__ */ new Set(["pattern", "patternProperties"]);
+var REF_KEYWORDS = /* @__PURE__ */ new Set(["$ref", "$dynamicRef", "$recursiveRef"]);
+function schemaProblem(schema, at2) {
+  const pending = [{ node: schema, path: at2 }];
+  while (pending.length > 0) {
+    const { node, path: path2 } = pending.pop();
+    if (Array.isArray(node)) {
+      node.forEach((item, index2) => pending.push({ node: item, path: [...path2, index2] }));
+      continue;
+    }
+    if (typeof node !== "object" || node === null) continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (REGEX_KEYWORDS.has(key) && (typeof value === "string" || key === "patternProperties" && typeof value === "object"))
+        return {
+          path: [...path2, key],
+          message: `a schema in a fedlint ruleset may not use ${key}: ajv would run its regular expression on JavaScript's backtracking engine; check the string with the pattern function instead, which runs RE2`
+        };
+      if (REF_KEYWORDS.has(key) && typeof value === "string" && !value.startsWith("#"))
+        return { path: [...path2, key], message: `${key} ${JSON.stringify(value)} points outside the schema; fedlint reads no other file and fetches nothing: inline it or refer to #/definitions/…` };
+      pending.push({ node: value, path: [...path2, key] });
+    }
+  }
+  return void 0;
+}
+
+// src/check/user-rules.ts
+async function runUserRules(resources, rules) {
+  if (resources.length === 0 || rules.length === 0) return [];
+  const loaded = await Promise.resolve().then(() => __toESM(require_dist6(), 1));
+  const runtime = typeof loaded.printPath === "function" ? loaded : loaded.default;
+  const data = resources.map((resource) => resource.body);
+  const document2 = { data, source: "fedlint" };
+  const documentInventory = { findAssociatedItemForPath: () => null };
+  const reports = [];
+  for (const rule of rules) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const given of rule.given)
+      for (const node of select(given, data))
+        for (const check of rule.checks)
+          for (const target of targetsOf(node, check.field)) {
+            const context = { path: target.path, document: document2, documentInventory, rule: { resolved: false } };
+            for (const result of check.run(target.value, check.options, context) ?? []) {
+              const wanted = result.path ?? target.path;
+              const path2 = closestPath(data, wanted);
+              const resource = resources[Number(path2[0])];
+              if (!resource) continue;
+              const message2 = messageOf(rule, result.message, { wanted, path: path2 }, data, runtime);
+              const key = `${JSON.stringify(path2)}\0${message2}`;
+              if (seen.has(key)) continue;
+              seen.add(key);
+              reports.push({ ruleId: rule.id, report: { resource, pointer: pointerOf3(path2), message: message2 } });
+            }
+          }
+  }
+  return reports;
+}
+function targetsOf(node, field) {
+  const below = (matches) => matches.map((match2) => ({ path: [...node.path, ...match2.path], value: match2.value }));
+  if (!field || typeof node.value !== "object" || node.value === null) return [node];
+  if (field.kind === "keys")
+    return Array.isArray(node.value) ? [] : Object.keys(node.value).map((key) => ({ path: [...node.path, key], value: key }));
+  if (field.kind === "path") {
+    const matches = below(select(field.path, node.value));
+    return matches.length > 0 ? matches : [{ path: node.path, value: void 0 }];
+  }
+  return below([selectSingular(field.path, node.value)]);
+}
+function closestPath(data, path2) {
+  const found = [];
+  let node = data;
+  for (const segment of path2) {
+    const key = String(segment);
+    if (typeof node !== "object" || node === null || !Object.hasOwn(node, key)) break;
+    node = node[key];
+    found.push(segment);
+  }
+  return found;
+}
+function valueAt4(data, path2) {
+  let node = data;
+  for (const segment of path2) node = node[String(segment)];
+  return node;
+}
+function pointerOf3(path2) {
+  return path2.slice(1).map((segment) => `/${pointerSegment(segment)}`).join("");
+}
+var PLACEHOLDER = /#?\{\{([^}\n]+)\}\}/g;
+var PLACEHOLDERS = /* @__PURE__ */ new Set(["{{error}}", "{{description}}", "{{path}}", "{{property}}", "{{value}}", '#{{print("property")}}', '#{{print("value")}}']);
+function messageOf(rule, functionMessage, { wanted, path: path2 }, data, { printPath, printValue, PrintStyle }) {
+  const value = path2.length === 0 ? data : valueAt4(data, path2);
+  const property = wanted.length > 1 ? String(wanted[wanted.length - 1]) : "";
+  const values = {
+    "{{description}}": rule.description ?? "",
+    // Relative to the resource: its index in the array fedlint lints means nothing to a reader.
+    "{{path}}": printPath(path2.slice(1), PrintStyle.EscapedPointer),
+    "{{property}}": property,
+    "{{value}}": typeof value === "object" && value !== null ? printValue(value) : String(value),
+    '#{{print("property")}}': property === "" ? "The document " : `"${property}" property `,
+    '#{{print("value")}}': printValue(value)
+  };
+  const fill = (text2) => text2.replace(PLACEHOLDER, (placeholder) => values[placeholder] ?? placeholder);
+  const error = fill(functionMessage);
+  values["{{error}}"] = error;
+  return (rule.message === void 0 ? rule.description ?? error : fill(rule.message)).trim();
 }
 
 // src/check/rulesets.ts
-var import_node_fs9 = require("node:fs");
-var import_node_path8 = require("node:path");
-var import_yaml4 = __toESM(require_dist(), 1);
 var SEVERITIES = { error: "error", warn: "warning", warning: "warning", info: "note", hint: "note", "0": "error", "1": "warning", "2": "note", "3": "note" };
-var SPECTRAL_SEVERITY = { error: "error", warning: "warn", note: "info" };
+var RULESET_KEYS = ["rules", "description"];
+var RULE_KEYS = ["given", "then", "severity", "message", "description", "documentationUrl", "recommended", "resolved"];
+var THEN_KEYS = ["function", "field", "functionOptions"];
+var RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 async function loadRulesets(files, cwd, reservedIds) {
-  if (files.length === 0) return [];
-  const functions = await Promise.resolve().then(() => __toESM(require_dist15(), 1));
-  const names = Object.keys(functions).filter((name2) => typeof functions[name2] === "function" && name2 !== "default");
   const rules = [];
-  for (const file of files) {
-    const fail = (where2, what) => {
-      throw new UsageError(`ruleset ${file}: ${where2}: ${what}`);
-    };
-    let document2;
-    try {
-      document2 = (0, import_yaml4.parse)((0, import_node_fs9.readFileSync)((0, import_node_path8.resolve)(cwd, file), "utf8"));
-    } catch (error) {
-      throw new UsageError(`cannot read ruleset ${file}: ${String(error.message).split("\n")[0]}`);
-    }
-    if (!isObject(document2) || !isObject(document2.rules)) fail("rules", "a ruleset needs a `rules` mapping of rule id to rule");
-    const ruleset = document2;
-    for (const key of Object.keys(ruleset))
-      if (key !== "rules" && key !== "description") fail(key, `not supported by fedlint rulesets (only rules and description; no extends, functions or overrides)`);
-    for (const [id, raw] of Object.entries(ruleset.rules)) {
-      const where2 = `rules.${id}`;
-      if (reservedIds.has(id)) fail(where2, "a fedlint rule already has this id; choose another");
-      if (!isObject(raw)) fail(where2, "a rule is a mapping with given and then");
-      const rule = raw;
-      const given = rule.given;
-      if (!(typeof given === "string" || Array.isArray(given) && given.length > 0 && given.every((g) => typeof g === "string")))
-        fail(`${where2}.given`, `a JSONPath string or a list of them, e.g. "$.[?(@.kind == 'Service')].spec"`);
-      const thens = Array.isArray(rule.then) ? rule.then : [rule.then];
-      const then = thens.map((entry, index2) => {
-        const at2 = Array.isArray(rule.then) ? `${where2}.then[${index2}]` : `${where2}.then`;
-        if (!isObject(entry)) return fail(at2, "a mapping with function (and optionally field and functionOptions)");
-        const name2 = entry.function;
-        if (typeof name2 !== "string" || !names.includes(name2)) {
-          const hint = typeof name2 === "string" ? closestName(name2, names) : void 0;
-          return fail(`${at2}.function`, `unknown function ${JSON.stringify(name2)}${hint ? `; did you mean "${hint}"?` : ""} (one of ${names.join(", ")})`);
-        }
-        return { ...entry, function: functions[name2] };
-      });
-      const severity = rule.severity === void 0 ? "warn" : String(rule.severity);
-      const level = SEVERITIES[severity];
-      if (!level) fail(`${where2}.severity`, `unknown severity "${severity}"; use error, warn, info or hint`);
-      const description = typeof rule.description === "string" ? rule.description : typeof rule.message === "string" ? rule.message : id;
-      rules.push({
-        id,
-        level,
-        summary: description.split("\n")[0].replace(/\.$/, ""),
-        help: typeof rule.description === "string" ? rule.description : `A rule of the user's ruleset ${file}.`,
-        definition: {
-          given,
-          severity: SPECTRAL_SEVERITY[level],
-          message: typeof rule.message === "string" ? rule.message : "{{error}}",
-          then: Array.isArray(rule.then) ? then : then[0]
-        }
-      });
-    }
+  for (const file of files) rules.push(...await loadRuleset(file, cwd, reservedIds));
+  return rules;
+}
+async function loadRuleset(file, cwd, reservedIds) {
+  const { data, where: where2 } = readYamlFile((0, import_node_path8.resolve)(cwd, file), file, "ruleset");
+  const fail = (path2, what, at2 = "key") => {
+    throw new UsageError(`${where2(path2, at2)}: ${what}`);
+  };
+  if (!isMapping2(data) || !isMapping2(data.rules)) return fail(["rules"], "a ruleset needs a `rules` mapping of rule id to rule");
+  for (const key of Object.keys(data))
+    if (!RULESET_KEYS.includes(key))
+      fail([key], `not supported by fedlint rulesets, which hold only rules and a description: no extends, functions, overrides or aliases (a ruleset must not load code or other files)`);
+  const rules = [];
+  for (const [id, raw] of Object.entries(data.rules)) {
+    const at2 = ["rules", id];
+    if (!RULE_ID.test(id)) fail(at2, "a rule id is letters, digits and . _ / - (starting with a letter or digit)");
+    if (reservedIds.has(id)) fail(at2, "a fedlint rule already has this id; choose another");
+    if (!isMapping2(raw)) return fail(at2, "a rule is a mapping with given and then");
+    for (const key of Object.keys(raw)) if (!RULE_KEYS.includes(key)) fail([...at2, key], unknownKey(key, RULE_KEYS));
+    const rule = raw;
+    const severity = rule.severity === void 0 ? "warn" : String(rule.severity);
+    const level = SEVERITIES[severity] ?? fail([...at2, "severity"], `unknown severity "${severity}"; use error, warn, info or hint`, "value");
+    if (rule.recommended === false)
+      fail([...at2, "recommended"], `recommended: false would turn the rule off; leave it out and turn the rule off with rules: {${id}: off} in .fedlint.yaml`, "value");
+    const description = optionalString(rule.description, [...at2, "description"], fail);
+    const message2 = optionalString(rule.message, [...at2, "message"], fail);
+    if (message2 !== void 0) checkPlaceholders(message2, [...at2, "message"], fail);
+    const documentationUrl = optionalString(rule.documentationUrl, [...at2, "documentationUrl"], fail);
+    if (documentationUrl !== void 0 && !/^https?:\/\/\S+$/.test(documentationUrl)) fail([...at2, "documentationUrl"], "an http(s) URL", "value");
+    const summary = description ?? message2 ?? id;
+    rules.push({
+      id,
+      level,
+      summary: summary.split("\n")[0].replace(/\.$/, ""),
+      help: description ?? `A rule of the ruleset ${file}.`,
+      ruleset: file,
+      ...documentationUrl ? { helpUri: documentationUrl } : {},
+      given: givenPaths(rule.given, [...at2, "given"], fail),
+      checks: await checksOf(rule.then, [...at2, "then"], fail),
+      ...message2 !== void 0 ? { message: message2 } : {},
+      ...description !== void 0 ? { description } : {}
+    });
   }
   return rules;
+}
+function givenPaths(given, at2, fail) {
+  const list2 = Array.isArray(given) ? given : [given];
+  if (list2.length === 0 || !list2.every((entry) => typeof entry === "string"))
+    return fail(at2, `a JSONPath string or a list of them, e.g. "$[?(@.kind == 'Service')].spec"`, "value");
+  return list2.map((text2, index2) => jsonPath(text2, Array.isArray(given) ? [...at2, index2] : at2, fail));
+}
+function jsonPath(text2, at2, fail) {
+  try {
+    return parseJsonPath(text2);
+  } catch (error) {
+    if (!(error instanceof JsonPathError)) throw error;
+    return fail(at2, `${JSON.stringify(text2)} is not a JSONPath fedlint runs: at character ${error.offset + 1}, ${error.message}`, "value");
+  }
+}
+async function checksOf(then, at2, fail) {
+  const list2 = Array.isArray(then) ? then : [then];
+  if (list2.length === 0) return fail(at2, "a mapping with function (and optionally field and functionOptions), or a list of them", "value");
+  const checks = [];
+  for (const [index2, entry] of list2.entries()) {
+    const here = Array.isArray(then) ? [...at2, index2] : at2;
+    if (!isMapping2(entry)) return fail(here, "a mapping with function (and optionally field and functionOptions)", "value");
+    for (const key of Object.keys(entry)) if (!THEN_KEYS.includes(key)) fail([...here, key], unknownKey(key, THEN_KEYS));
+    const name2 = entry.function;
+    if (typeof name2 !== "string" || !FUNCTION_NAMES.includes(name2)) {
+      const hint = typeof name2 === "string" ? closestName(name2, [...FUNCTION_NAMES]) : void 0;
+      fail([...here, "function"], `unknown function ${JSON.stringify(name2)}${hint ? `; did you mean "${hint}"?` : ""} (one of ${FUNCTION_NAMES.join(", ")})`, "value");
+    }
+    const run3 = await rulesetFunction(name2, entry.functionOptions);
+    if (typeof run3 !== "function") return fail([...here, "functionOptions", ...run3.path], run3.message, "value");
+    checks.push({ run: run3, options: entry.functionOptions ?? null, ...fieldOf(entry.field, [...here, "field"], fail) });
+  }
+  return checks;
+}
+function fieldOf(field, at2, fail) {
+  if (field === void 0) return {};
+  if (typeof field !== "string" || field === "") return fail(at2, "a key path such as metadata.labels, @key, or a JSONPath from $", "value");
+  if (field === "@key") return { field: { kind: "keys" } };
+  if (field.startsWith("$")) return { field: { kind: "path", path: jsonPath(field, at2, fail) } };
+  const path2 = jsonPath(field.startsWith("[") ? `$${field}` : `$.${field}`, at2, fail);
+  if (!isSingular(path2)) return fail(at2, `${JSON.stringify(field)} names more than one node; write it as a JSONPath from $ (with * or filters) or as names and indexes`, "value");
+  return { field: { kind: "single", path: path2 } };
+}
+function checkPlaceholders(message2, at2, fail) {
+  for (const match2 of message2.matchAll(PLACEHOLDER))
+    if (!PLACEHOLDERS.has(match2[0]))
+      fail(at2, `${match2[0]} is not a placeholder fedlint fills in; use ${[...PLACEHOLDERS].join(", ")} (expressions are never evaluated)`, "value");
+}
+function optionalString(value, at2, fail) {
+  if (value === void 0) return void 0;
+  return typeof value === "string" ? value : fail(at2, "must be a string", "value");
+}
+function unknownKey(key, known) {
+  const hint = closestName(key, known);
+  return `not a key fedlint rulesets know${hint ? `; did you mean "${hint}"?` : `; the keys here are ${known.join(", ")}`}`;
+}
+function isMapping2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/load/yaml-comments.ts
@@ -84363,21 +84988,30 @@ function mergeRuns(...runs) {
 async function runDeclarative(resources, levels, userRules) {
   const rules = spectralRules.filter((rule) => levels[rule.id] !== "off");
   const users = userRules.filter((rule) => levels[rule.id] !== "off");
-  try {
-    const input2 = users.length > 0 ? resources : resources.filter((resource) => rules.some((rule) => rule.appliesTo(resource)));
-    const reports = await runSpectral(input2, rules, users);
-    const byRule = new Map([...rules, ...users].map((rule) => [rule.id, rule]));
-    const findings = [...byRule.values()].flatMap(
-      (rule) => findingsFromReports(
-        rule,
-        reports.filter((entry) => entry.ruleId === rule.id).map((entry) => entry.report),
-        levels
-      )
-    );
-    return { findings, failures: [] };
-  } catch (error) {
-    return { findings: [], failures: [{ ruleId: "spectral", message: error instanceof Error ? error.message : String(error) }] };
-  }
+  const failures = [];
+  const guarded = async (ruleId, run3, fallback) => {
+    try {
+      return await run3();
+    } catch (error) {
+      failures.push({ ruleId, message: error instanceof Error ? error.message : String(error) });
+      return fallback;
+    }
+  };
+  const spectralInput = resources.filter((resource) => rules.some((rule) => rule.appliesTo(resource)));
+  const reports = [
+    ...await guarded("spectral", () => runSpectral(spectralInput, rules), []),
+    // A user's rule that throws (a core function meeting a shape it does not expect) is that rule's failure alone.
+    ...(await Promise.all(users.map((rule) => guarded(rule.id, () => runUserRules(resources, [rule]), [])))).flat()
+  ];
+  const byRule = new Map([...rules, ...users].map((rule) => [rule.id, rule]));
+  const findings = [...byRule.values()].flatMap(
+    (rule) => findingsFromReports(
+      rule,
+      reports.filter((entry) => entry.ruleId === rule.id).map((entry) => entry.report),
+      levels
+    )
+  );
+  return { findings, failures };
 }
 var LEVELS = /* @__PURE__ */ new Set(["off", "note", "warning", "error"]);
 function checkRuleSettings(settings, userRules) {
@@ -84520,10 +85154,7 @@ function toSarif(result, options) {
               name: camelCase(rule.id),
               shortDescription: { text: rule.summary },
               fullDescription: { text: rule.help },
-              help: { text: rule.help, markdown: `${rule.help}
-
-[${rule.id} in the fedlint rule reference](${helpUri(rule.id)})` },
-              helpUri: helpUri(rule.id),
+              ...ruleHelp(rule),
               defaultConfiguration: { level: rule.level }
             }))
           }
@@ -84602,6 +85233,12 @@ function directoryUri(directory) {
   const uri = (0, import_node_url5.pathToFileURL)(directory).href;
   return uri.endsWith("/") ? uri : `${uri}/`;
 }
+function ruleHelp(rule) {
+  if (rule.ruleset !== void 0) return { help: { text: rule.help }, ...rule.helpUri ? { helpUri: rule.helpUri } : {} };
+  return { help: { text: rule.help, markdown: `${rule.help}
+
+[${rule.id} in the fedlint rule reference](${helpUri(rule.id)})` }, helpUri: helpUri(rule.id) };
+}
 function camelCase(id) {
   return id.replace(/-([a-z])/g, (_2, letter) => letter.toUpperCase()).replace(/^[a-z]/, (letter) => letter.toUpperCase());
 }
@@ -84677,8 +85314,8 @@ async function run2(env) {
   log(formatStylish(result, { color: false }), "fedlint report");
   const sarifPath = (0, import_node_path11.resolve)(workspace, inputs.sarifFile);
   try {
-    (0, import_node_fs10.mkdirSync)((0, import_node_path11.dirname)(sarifPath), { recursive: true });
-    (0, import_node_fs10.writeFileSync)(sarifPath, formatSarif(result, { cwd: workspace }));
+    (0, import_node_fs9.mkdirSync)((0, import_node_path11.dirname)(sarifPath), { recursive: true });
+    (0, import_node_fs9.writeFileSync)(sarifPath, formatSarif(result, { cwd: workspace }));
   } catch (error) {
     throw new UsageError(`input sarif-file: cannot write ${inputs.sarifFile}: ${error.message}`);
   }
@@ -84695,9 +85332,9 @@ async function run2(env) {
     remarks.push(`Annotations: ${annotated.length} of ${plural(reported.length, "finding")}, in ${scope.reason}.`);
   }
   if (result.config) remarks.push(`Configuration: ${(0, import_node_path11.relative)(workspace, result.config).split(import_node_path11.sep).join("/")}.`);
-  if (env.GITHUB_STEP_SUMMARY) (0, import_node_fs10.appendFileSync)(env.GITHUB_STEP_SUMMARY, formatJobSummary(result, { remarks }));
+  if (env.GITHUB_STEP_SUMMARY) (0, import_node_fs9.appendFileSync)(env.GITHUB_STEP_SUMMARY, formatJobSummary(result, { remarks }));
   if (env.GITHUB_OUTPUT)
-    (0, import_node_fs10.appendFileSync)(env.GITHUB_OUTPUT, setOutputs({ "sarif-file": sarifPath, errors: String(counts.error), warnings: String(counts.warning) }));
+    (0, import_node_fs9.appendFileSync)(env.GITHUB_OUTPUT, setOutputs({ "sarif-file": sarifPath, errors: String(counts.error), warnings: String(counts.warning) }));
   for (const failure of result.failures)
     workflowError(`internal error in rule ${failure.ruleId}: ${failure.message.split("\n")[0]}; the other rules ran, please report it`);
   if (result.failures.length > 0) return 2;
@@ -84722,7 +85359,7 @@ async function pullRequestFiles(env, workspace) {
   let base;
   let head;
   try {
-    const event = JSON.parse((0, import_node_fs10.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
+    const event = JSON.parse((0, import_node_fs9.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
     base = event.pull_request?.base?.sha;
     head = event.pull_request?.head?.sha;
   } catch (error) {
@@ -84735,7 +85372,7 @@ async function pullRequestFiles(env, workspace) {
     const { stdout: top } = await git(["rev-parse", "--show-toplevel"]);
     const { stdout: names } = await git(["diff", "--no-ext-diff", "--name-only", "-z", `${base}...${head}`, "--"]);
     const root = top.trim();
-    const realWorkspace = (0, import_node_fs10.realpathSync)(workspace);
+    const realWorkspace = (0, import_node_fs9.realpathSync)(workspace);
     const files = new Set(
       names.split("\0").filter(Boolean).map((name2) => (0, import_node_path11.relative)(realWorkspace, (0, import_node_path11.join)(root, name2)).split(import_node_path11.sep).join("/"))
     );

@@ -15,8 +15,9 @@ import { patchFiles } from './load/kustomize.js';
 import { parseSources } from './load/parse-pool.js';
 import { READ_KINDS } from './load/read-kinds.js';
 import { readSources } from './load/read.js';
-import { loadRulesets } from './check/rulesets.js';
-import { type SpectralRule, type UserRule, runSpectral } from './check/spectral.js';
+import { type UserRule, loadRulesets } from './check/rulesets.js';
+import { type SpectralRule, runSpectral } from './check/spectral.js';
+import { runUserRules } from './check/user-rules.js';
 import { UNUSED_SUPPRESSION, applySuppressions } from './check/suppressions.js';
 import type { FederationDetection, Finding, LintOptions, LintResult, LintSettings, Resource, RuleFailure, RuleMeta, Setting, SourceFile } from './types.js';
 
@@ -121,7 +122,7 @@ function mergeRuns(...runs: { findings: Finding[]; failures: RuleFailure[] }[]):
   return { findings: runs.flatMap((run) => run.findings), failures: runs.flatMap((run) => run.failures) };
 }
 
-/** fedlint's Spectral rules and the users' rulesets, in one Spectral pass. */
+/** fedlint's Spectral rules, in one Spectral pass, and the users' rulesets. */
 async function runDeclarative(
   resources: Resource[],
   levels: Record<string, Setting>,
@@ -129,22 +130,31 @@ async function runDeclarative(
 ): Promise<{ findings: Finding[]; failures: RuleFailure[] }> {
   const rules = spectralRules.filter((rule) => levels[rule.id] !== 'off');
   const users = userRules.filter((rule) => levels[rule.id] !== 'off');
-  try {
-    // Users' rules may look at anything; fedlint's own say what they look at, which spares Spectral when nothing is there.
-    const input = users.length > 0 ? resources : resources.filter((resource) => rules.some((rule) => rule.appliesTo(resource)));
-    const reports = await runSpectral(input, rules, users);
-    const byRule = new Map<string, SpectralRule | UserRule>([...rules, ...users].map((rule) => [rule.id, rule]));
-    const findings = [...byRule.values()].flatMap((rule) =>
-      findingsFromReports(
-        rule,
-        reports.filter((entry) => entry.ruleId === rule.id).map((entry) => entry.report),
-        levels,
-      ),
-    );
-    return { findings, failures: [] };
-  } catch (error) {
-    return { findings: [], failures: [{ ruleId: 'spectral', message: error instanceof Error ? error.message : String(error) }] };
-  }
+  const failures: RuleFailure[] = [];
+  const guarded = async <T>(ruleId: string, run: () => T | Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      failures.push({ ruleId, message: error instanceof Error ? error.message : String(error) });
+      return fallback;
+    }
+  };
+  // fedlint's own rules say what they look at, which spares Spectral when nothing is there.
+  const spectralInput = resources.filter((resource) => rules.some((rule) => rule.appliesTo(resource)));
+  const reports = [
+    ...(await guarded('spectral', () => runSpectral(spectralInput, rules), [])),
+    // A user's rule that throws (a core function meeting a shape it does not expect) is that rule's failure alone.
+    ...(await Promise.all(users.map((rule) => guarded(rule.id, () => runUserRules(resources, [rule]), [])))).flat(),
+  ];
+  const byRule = new Map<string, SpectralRule | UserRule>([...rules, ...users].map((rule) => [rule.id, rule]));
+  const findings = [...byRule.values()].flatMap((rule) =>
+    findingsFromReports(
+      rule,
+      reports.filter((entry) => entry.ruleId === rule.id).map((entry) => entry.report),
+      levels,
+    ),
+  );
+  return { findings, failures };
 }
 
 const LEVELS = new Set(['off', 'note', 'warning', 'error']);

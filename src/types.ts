@@ -122,6 +122,10 @@ export interface RuleMeta {
   summary: string;
   /** The user documentation: why it matters and how to fix it. */
   help: string;
+  /** The ruleset file a user's rule comes from (as given); fedlint's own rules have none. */
+  ruleset?: string;
+  /** Where the rule is documented, when not in fedlint's rule reference (a user rule's `documentationUrl`). */
+  helpUri?: string;
 }
 
 export interface LintSettings {

@@ -8,10 +8,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasMagic } from 'glob';
-import { type Document, LineCounter, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import { isIgnored, relativePath } from '../load/discover.js';
 import { UsageError } from '../errors.js';
 import { PACKAGE_ROOT } from '../meta.js';
+import { type YamlFile, readYamlFile } from './yaml-file.js';
 import type { LintOptions } from '../types.js';
 import { closestName, didYouMean } from '../lang/suggest.js';
 import type { FederationDetection, Setting } from '../types.js';
@@ -99,33 +99,10 @@ function isFile(path: string): boolean {
 
 /** Reads and validates one config file; `display` is how messages name it. */
 export async function readConfig(file: string, display: string): Promise<Config> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`cannot read config file ${display}: ${reason}`);
-  }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false });
-  const at = (offset: number): string => {
-    const { line, col } = lineCounter.linePos(offset);
-    return `${display}:${line}:${col}`;
-  };
-  const syntaxError = document.errors[0];
-  if (syntaxError) {
-    const reason =
-      syntaxError.code === 'MULTIPLE_DOCS'
-        ? 'a config file is one YAML document; remove the "---" and merge the documents'
-        : `YAML syntax error: ${syntaxError.message.split('\n')[0]!.replace(/[.:]$/, '')}`;
-    throw new UsageError(`${at(syntaxError.pos[0])}: ${reason}`);
-  }
-  const where = (path: readonly (string | number)[], place: 'key' | 'value' = 'key'): string => `${at(offsetOf(document, path, place))}: ${keyPath(path)}`;
-  const data: unknown = document.toJS() ?? {}; // an empty file (or only comments) configures nothing
-  const invalid = await firstSchemaError(data, document);
+  const { data, offsetOf, where } = readYamlFile(file, display, 'config file');
+  const invalid = await firstSchemaError(data ?? {}, offsetOf); // an empty file (or only comments) configures nothing
   if (invalid) throw new UsageError(`${where(invalid.path, invalid.at)}: ${invalid.reason}`);
-  return resolveConfig(data as ConfigData, file, where);
+  return resolveConfig((data ?? {}) as ConfigData, file, where);
 }
 
 function resolveConfig(data: ConfigData, file: string, where: Config['where']): Config {
@@ -242,7 +219,7 @@ function readSchema(): JsonSchema {
 /** The first schema error in the file, as a person reads it top to bottom (one line per run), or undefined. */
 async function firstSchemaError(
   data: unknown,
-  document: Document,
+  offsetOf: YamlFile['offsetOf'],
 ): Promise<{ path: (string | number)[]; at: 'key' | 'value'; reason: string } | undefined> {
   const check = await configValidator();
   if (check(data)) return undefined;
@@ -250,7 +227,7 @@ async function firstSchemaError(
     // An unknown key is shown at the key; a wrong value at the value.
     const at: 'key' | 'value' = error.keyword === 'additionalProperties' ? 'key' : 'value';
     const path = errorPath(error);
-    return { error, path, at, offset: offsetOf(document, path, at) };
+    return { error, path, at, offset: offsetOf(path, at) };
   });
   located.sort((a, b) => a.offset - b.offset);
   const first = located[0];
@@ -314,38 +291,6 @@ function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return JSON.stringify(value);
   return `${typeof value} ${String(value)}`;
-}
-
-// --- positions ------------------------------------------------------------------------------------------------
-
-/**
- * Offset of the key at `path` in the document (its value with `at: 'value'`, and always for list entries), else of the
- * deepest ancestor that exists.
- */
-function offsetOf(document: Document, path: readonly (string | number)[], at: 'key' | 'value' = 'key'): number {
-  let node: unknown = document.contents;
-  let offset = isNode(node) ? (node.range?.[0] ?? 0) : 0;
-  for (const [index, segment] of path.entries()) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
-      if (!pair || !isNode(pair.key)) break;
-      const valueStart = isNode(pair.value) && isScalar(pair.value) && pair.value.value === null ? undefined : isNode(pair.value) ? pair.value.range?.[0] : undefined;
-      offset = (at === 'value' && index === path.length - 1 ? valueStart : undefined) ?? pair.key.range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isNode(node) && 'items' in node && Array.isArray(node.items) && typeof segment === 'number') {
-      const item: unknown = node.items[segment];
-      if (!isNode(item)) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else break;
-  }
-  return offset;
-}
-
-/** `rules.federate-path`, `include[0]`, `(top level)`. */
-function keyPath(path: readonly (string | number)[]): string {
-  if (path.length === 0) return '(top level)';
-  return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`)).join('');
 }
 
 function unique<T>(items: T[], key: (item: T) => string): T[] {

@@ -1,7 +1,7 @@
-// Runs the declarative rules — fedlint's own Spectral rules (rules/*.ts made
-// with defineSpectralRule) and users' rulesets (--ruleset) — through
-// @stoplight/spectral-core in ONE pass over one synthetic document: the array
-// of all resource bodies. A result path starts with the resource's index in
+// Runs fedlint's own declarative rules (rules/*.ts made with defineSpectralRule)
+// through @stoplight/spectral-core in ONE pass over one synthetic document: the
+// array of all resource bodies. (Users' rulesets do not run here: Spectral's
+// runner evaluates their strings as code; see user-rules.ts.) A result path starts with the resource's index in
 // that array, which maps back to the resource and its source positions.
 //
 // Spectral costs ~0.15 s to import, so it is imported only when there is a
@@ -72,11 +72,6 @@ function holdsMore(node: unknown, nested: boolean): boolean {
   return false;
 }
 
-/** A rule from a user's ruleset file, already turned into Spectral's own rule definition. */
-export interface UserRule extends RuleMeta {
-  definition: Record<string, unknown>;
-}
-
 /** A finding from Spectral, before the engine turns it into a located Finding. */
 export interface SpectralReport {
   ruleId: string;
@@ -105,8 +100,8 @@ export function pointerOf(path: readonly (string | number)[]): string {
     .join('');
 }
 
-export async function runSpectral(resources: Resource[], rules: SpectralRule[], userRules: UserRule[]): Promise<SpectralReport[]> {
-  if (resources.length === 0 || (rules.length === 0 && userRules.length === 0)) return [];
+export async function runSpectral(resources: Resource[], rules: SpectralRule[]): Promise<SpectralReport[]> {
+  if (resources.length === 0 || rules.length === 0) return [];
   const [{ Spectral }, { Resolver }] = await Promise.all([import('@stoplight/spectral-core'), import('@stoplight/spectral-ref-resolver')]);
   // Linted YAML may hold `$ref`s: never let Spectral follow them to files or the network.
   const spectral = new Spectral({ resolver: new Resolver({ resolvers: {} }) });
@@ -125,10 +120,6 @@ export async function runSpectral(resources: Resource[], rules: SpectralRule[], 
         then: { field: check.field, function: fixes.recording(key, check.function), functionOptions: check.functionOptions },
       };
     });
-  }
-  for (const rule of userRules) {
-    owners.set(rule.id, { ruleId: rule.id });
-    definitions[rule.id] = rule.definition;
   }
   spectral.setRuleset({ rules: definitions } as never);
 

@@ -125,18 +125,21 @@ export function relativePath(cwd: string, path: string): string {
   return rel.split(sep).join('/');
 }
 
-export function describeError(error: unknown): string {
+/** Why a path cannot be read, in words; `path` tells a dangling link from a file deleted while fedlint ran. */
+export function describeError(error: unknown, path?: string): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ELOOP':
       return 'symbolic link loop';
     case 'ENOENT':
-      return 'dangling symbolic link';
+      return path === undefined || isLink(path) ? 'dangling symbolic link' : 'it no longer exists (deleted while fedlint ran)';
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
     case 'EISDIR':
       return 'is a directory';
+    case 'ENOTREG':
+      return 'not a regular file (a FIFO, socket or device); fedlint reads only regular files';
     default:
       return code ? `${code}: ${(error as Error).message}` : String(error);
   }

@@ -2,7 +2,7 @@
 // that cannot be read becomes a `file-unreadable` finding, never an exception.
 
 import { isUtf8 } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { describeError, relativePath } from './discover.js';
 import { fileFinding, makeSourceFile } from './parse.js';
@@ -42,14 +42,14 @@ export function readSources(
     const shown = relativePath(cwd, path);
     let bytes: Buffer;
     try {
-      const size = statSync(path).size;
-      if (size > maxFileSize) {
-        unreadableFinding(path, `${megabytes(size)} is over the ${megabytes(maxFileSize)} limit, so it was not read (raise it with --max-file-size)`);
+      const read = readRegularFile(path, maxFileSize);
+      if (typeof read === 'number') {
+        unreadableFinding(path, `${megabytes(read)} is over the ${megabytes(maxFileSize)} limit, so it was not read (raise it with --max-file-size)`);
         continue;
       }
-      bytes = readFileSync(path);
+      bytes = read;
     } catch (error) {
-      unreadableFinding(path, describeError(error));
+      unreadableFinding(path, describeError(error, path));
       continue;
     }
     if (bytes.subarray(0, BINARY_PROBE).includes(0)) {
@@ -68,6 +68,35 @@ export function readSources(
     }
   }
   return { sources, findings };
+}
+
+/** A file that is not a regular file (a FIFO, a device, a socket), which reading could block on or never finish. */
+export class NotRegularFileError extends Error {
+  constructor(
+    path: string,
+    readonly code: 'ENOTREG' | 'EISDIR',
+  ) {
+    super(code === 'EISDIR' ? `${path} is a directory` : `${path} is not a regular file`);
+  }
+}
+
+/**
+ * The bytes of a regular file, or its size when that is over `maxBytes`. The file is opened without blocking and
+ * checked on the open descriptor, so that a FIFO named `x.yaml` (whose reader waits for a writer forever) or a device
+ * is refused, and nothing can be swapped in between the check and the read.
+ */
+export function readRegularFile(path: string): Buffer;
+export function readRegularFile(path: string, maxBytes: number): Buffer | number;
+export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINITY): Buffer | number {
+  const descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) throw new NotRegularFileError(path, stats.isDirectory() ? 'EISDIR' : 'ENOTREG');
+    if (stats.size > maxBytes) return stats.size;
+    return readFileSync(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 function megabytes(bytes: number): string {

@@ -9,7 +9,7 @@ import { type TextEdit, planFixes } from '../check/fix.js';
 import type { LintResult } from '../types.js';
 import { INFORMATION_URI, TOOL_NAME, TOOL_VERSION, helpUri } from '../meta.js';
 import { position } from '../load/parse.js';
-import type { Finding, Location, SourceFile } from '../types.js';
+import type { Finding, Location, RuleMeta, SourceFile } from '../types.js';
 
 const SRCROOT = '%SRCROOT%';
 
@@ -37,8 +37,7 @@ export function toSarif(result: LintResult, options: { cwd: string }): Record<st
               name: camelCase(rule.id),
               shortDescription: { text: rule.summary },
               fullDescription: { text: rule.help },
-              help: { text: rule.help, markdown: `${rule.help}\n\n[${rule.id} in the fedlint rule reference](${helpUri(rule.id)})` },
-              helpUri: helpUri(rule.id),
+              ...ruleHelp(rule),
               defaultConfiguration: { level: rule.level },
             })),
           },
@@ -135,6 +134,12 @@ function directoryUri(directory: string): string {
   return uri.endsWith('/') ? uri : `${uri}/`;
 }
 
+
+/** A fedlint rule links to its reference; a user's rule to its `documentationUrl`, and its help stays plain text. */
+function ruleHelp(rule: RuleMeta): Record<string, unknown> {
+  if (rule.ruleset !== undefined) return { help: { text: rule.help }, ...(rule.helpUri ? { helpUri: rule.helpUri } : {}) };
+  return { help: { text: rule.help, markdown: `${rule.help}\n\n[${rule.id} in the fedlint rule reference](${helpUri(rule.id)})` }, helpUri: helpUri(rule.id) };
+}
 
 function camelCase(id: string): string {
   return id.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase()).replace(/^[a-z]/, (letter) => letter.toUpperCase());
