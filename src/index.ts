@@ -7,7 +7,7 @@ import { allRules, graphRules, spectralRules } from '../rules/index.js';
 import { applyBaseline, readBaseline } from './check/baseline.js';
 import { type Config, checkConfigRules, isExcludedByConfig, loadConfig, mergeOptions } from './check/config.js';
 import { contextFiles, mayMatterAsContext } from './load/context.js';
-import { discover } from './load/discover.js';
+import { type Discovered, discover, relativePath } from './load/discover.js';
 import { applySettings, findingsFromReports, runRules, sortFindings } from './check/engine.js';
 import { UsageError } from './errors.js';
 import { Graph, useFederationDetection } from './model/graph.js';
@@ -39,24 +39,36 @@ export async function lint(givenOptions: LintOptions = {}): Promise<LintResult> 
   checkConfigRules(config, [...allRules, ...userRules].map((rule) => rule.id));
   const levels = checkRuleSettings(options.rules ?? {}, userRules);
   const baseline = options.baseline !== undefined ? readBaseline(options.baseline, cwd) : undefined;
-  const found = await discover(options.paths ?? [], cwd, options.ignore ?? []);
+  // Paths from the config file (or the default, the working directory) were not chosen on the command line.
+  const confined = options.confine === true || (givenOptions.paths ?? []).length === 0;
+  const found = await discover(options.paths ?? [], cwd, options.ignore ?? [], { confined });
   const discovered = config ? { ...found, files: found.files.filter((file) => !isExcludedByConfig(config, file)) } : found;
   const stdin =
     options.stdinText !== undefined ? { text: options.stdinText, filename: options.stdinFilename ?? DEFAULT_STDIN_FILENAME } : undefined;
   const read = readSources(discovered.files, discovered.unreadable, cwd, stdin, options.maxFileSize);
   const inContextMode = options.context === true && discovered.explicitFilesOnly && read.sources.length > 0;
-  const context = inContextMode ? await readContext(options, cwd, [...discovered.files, ...discovered.unreadable.map((entry) => entry.path)], config) : [];
-  const result = await lintWith(read.sources, options, read.findings, levels, userRules, context);
+  const context = inContextMode
+    ? await readContext(options, cwd, [...discovered.files, ...discovered.unreadable.map((entry) => entry.path)], config)
+    : { sources: [], skipped: [] };
+  const result = await lintWith(read.sources, options, read.findings, levels, userRules, context.sources);
   if (baseline) result.findings = applyBaseline(result.findings, baseline);
-  return config ? { ...result, config: config.file } : result;
+  // The Action's paths are not a person's choice: there, naming a file does not make it readable.
+  const hint = options.confine ? '' : '; name it on the command line to lint it';
+  const notices = [...discovered.skipped, ...context.skipped].map(({ path, reason }) => `not read: ${relativePath(cwd, path)}: ${reason}${hint}`);
+  return { ...result, ...(notices.length > 0 ? { notices } : {}), ...(config ? { config: config.file } : {}) };
 }
 
 /** Context mode's other files, read; only those whose text can hold an object that matters to the given files. */
-async function readContext(options: LintOptions, cwd: string, given: string[], config?: Config): Promise<SourceFile[]> {
+async function readContext(
+  options: LintOptions,
+  cwd: string,
+  given: string[],
+  config?: Config,
+): Promise<{ sources: SourceFile[]; skipped: Discovered['skipped'] }> {
   const found = await contextFiles({ cwd, ignore: options.ignore ?? [], include: options.contextPaths, given });
-  const files = config ? found.filter((file) => !isExcludedByConfig(config, file)) : found;
+  const files = config ? found.files.filter((file) => !isExcludedByConfig(config, file)) : found.files;
   // A context file that cannot be read is not this lint's business: nothing is reported in context files.
-  return readSources(files, [], cwd, undefined, options.maxFileSize).sources.filter(mayMatterAsContext);
+  return { sources: readSources(files, [], cwd, undefined, options.maxFileSize).sources.filter(mayMatterAsContext), skipped: found.skipped };
 }
 
 /** Lints files already in memory (editors, tests). */

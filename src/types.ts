@@ -194,6 +194,12 @@ export interface LintOptions {
   federation?: Partial<FederationDetection>;
   /** Worker threads to parse YAML on: 0 parses on the main thread; default one per core for inputs over 4 MB (parse-pool.ts). */
   workers?: number;
+  /**
+   * Read only files inside the repository, even those `paths` names (src/load/boundary.ts): for callers whose paths
+   * are not a person's own choice, such as the GitHub Action on a pull request. Otherwise only files fedlint finds
+   * itself (in folders, globs, the config's include, context) are kept inside it.
+   */
+  confine?: boolean;
 }
 
 export interface LintResult {
@@ -205,4 +211,6 @@ export interface LintResult {
   rules: RuleMeta[];
   /** The config file that applied (absolute path), if any. */
   config?: string;
+  /** What the run chose not to do and the user should know, one line each (files outside the repository left unread). */
+  notices?: string[];
 }

@@ -61,7 +61,8 @@ async function run(env: Env): Promise<number> {
   const inputs = readInputs(env);
   provideValidatorRuntime();
   // No config input: lint() looks for .fedlint.yaml in the workspace (or its git root), as the CLI does.
-  const result = await lint({ paths: inputs.paths, cwd: workspace, config: inputs.config });
+  // A pull request decides what the workspace holds, links included: nothing outside it is read (src/load/boundary.ts).
+  const result = await lint({ paths: inputs.paths, cwd: workspace, config: inputs.config, confine: true });
 
   log(formatStylish(result, { color: false }), 'fedlint report');
   const sarifPath = resolve(workspace, inputs.sarifFile);
@@ -85,6 +86,10 @@ async function run(env: Env): Promise<number> {
     remarks.push(`Annotations: ${annotated.length} of ${plural(reported.length, 'finding')}, in ${scope.reason}.`);
   }
   if (result.config) remarks.push(`Configuration: ${relative(workspace, result.config).split(sep).join('/')}.`);
+  for (const notice of result.notices ?? []) {
+    workflowCommand('warning', notice);
+    remarks.push(`fedlint ${notice}.`);
+  }
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, formatJobSummary(result, { remarks }));
   if (env.GITHUB_OUTPUT)
     appendFileSync(env.GITHUB_OUTPUT, setOutputs({ 'sarif-file': sarifPath, errors: String(counts.error), warnings: String(counts.warning) }));
@@ -181,7 +186,11 @@ function log(text: string, title: string): void {
 }
 
 function workflowError(message: string): void {
-  process.stdout.write(`::error::${escapeData(`fedlint: ${message}`)}\n`);
+  workflowCommand('error', message);
+}
+
+function workflowCommand(level: 'error' | 'warning', message: string): void {
+  process.stdout.write(`::${level}::${escapeData(`fedlint: ${message}`)}\n`);
 }
 
 /**

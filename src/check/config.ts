@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasMagic } from 'glob';
+import { gitRoot, isInside, realPathOf, repositoryRoot } from '../load/boundary.js';
 import { isIgnored, relativePath } from '../load/discover.js';
 import { UsageError } from '../errors.js';
 import { PACKAGE_ROOT } from '../meta.js';
@@ -62,7 +63,13 @@ export async function loadConfig(cwd: string, choice: string | false | undefined
     return readConfig(resolve(cwd, choice), choice);
   }
   const found = findConfig(cwd);
-  return found === undefined ? undefined : readConfig(found, relativePath(cwd, found));
+  if (found === undefined) return undefined;
+  // Found, not named: it comes with the repository, which decides what it is (a link to any file on the machine).
+  const root = repositoryRoot(cwd);
+  const display = relativePath(cwd, found);
+  if (!isInside(found, root))
+    throw new UsageError(`${display} is a symbolic link to ${realPathOf(found)}, outside the repository (${root}); fedlint does not read it (name a config file with --config)`);
+  return readConfig(found, display, root);
 }
 
 /** .fedlint.yaml or .fedlint.yml in `cwd`, else in the nearest folder above it that holds `.git`; absolute. */
@@ -72,14 +79,6 @@ export function findConfig(cwd: string): string | undefined {
   if (here !== undefined) return here;
   const root = gitRoot(start);
   return root === undefined || root === start ? undefined : configIn(root);
-}
-
-/** The folder holding `.git` (a folder, or a file in worktrees and submodules) at or above `start`. */
-function gitRoot(start: string): string | undefined {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
 }
 
 function configIn(dir: string): string | undefined {
@@ -97,15 +96,18 @@ function isFile(path: string): boolean {
   }
 }
 
-/** Reads and validates one config file; `display` is how messages name it. */
-export async function readConfig(file: string, display: string): Promise<Config> {
+/**
+ * Reads and validates one config file; `display` is how messages name it. `root`: the repository the file came with,
+ * whose rulesets must be inside it (a config named with --config is the user's own, and so are its rulesets).
+ */
+export async function readConfig(file: string, display: string, root?: string): Promise<Config> {
   const { data, offsetOf, where } = readYamlFile(file, display, 'config file');
   const invalid = await firstSchemaError(data ?? {}, offsetOf); // an empty file (or only comments) configures nothing
   if (invalid) throw new UsageError(`${where(invalid.path, invalid.at)}: ${invalid.reason}`);
-  return resolveConfig((data ?? {}) as ConfigData, file, where);
+  return resolveConfig((data ?? {}) as ConfigData, file, where, root);
 }
 
-function resolveConfig(data: ConfigData, file: string, where: Config['where']): Config {
+function resolveConfig(data: ConfigData, file: string, where: Config['where'], root: string | undefined): Config {
   const dir = dirname(file);
   data.include?.forEach((entry, index) => {
     if (!hasMagic(entry, { magicalBraces: true }) && !existsSync(resolve(dir, entry)))
@@ -114,6 +116,8 @@ function resolveConfig(data: ConfigData, file: string, where: Config['where']): 
   const rulesets = (data.rulesets ?? []).map((entry, index) => {
     const path = resolve(dir, entry);
     if (!isFile(path)) throw new UsageError(`${where(['rulesets', index])}: no such file "${entry}" (paths are relative to the config file's folder)`);
+    if (root !== undefined && !isInside(path, root))
+      throw new UsageError(`${where(['rulesets', index], 'value')}: "${entry}" is outside the repository (${root}); a repository's config may name only its own rulesets (name others with --ruleset)`);
     return path;
   });
   return {

@@ -32,7 +32,8 @@ export function readYamlFile(file: string, display: string, what: string): YamlF
     throw new UsageError(`cannot read ${what} ${display}: ${readFailure(error)}`);
   }
   const lineCounter = new LineCounter();
-  const document = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false });
+  // logLevel error: yaml would otherwise print warnings (a collection used as a key) on fedlint's stderr.
+  const document = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, logLevel: 'error' });
   const at = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
     return `${display}:${line}:${col}`;

@@ -16,6 +16,7 @@ import { formatSarif } from '../report/sarif.js';
 import { formatStylish, useColor } from '../report/stylish.js';
 import { isReported } from '../check/engine.js';
 import { plural } from '../report/summary.js';
+import { escapeControls } from '../report/terminal-text.js';
 import type { Setting } from '../types.js';
 
 const FORMATS = ['stylish', 'sarif', 'json', 'github'] as const;
@@ -116,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } else if (diff === undefined) process.stdout.write(report);
   if (diff !== undefined) process.stdout.write(diff);
+  for (const notice of result.notices ?? []) process.stderr.write(`fedlint: ${escapeControls(notice)}\n`);
   // A crashed rule is fedlint's bug, not the user's: say so, and do not pass the check on incomplete results.
   for (const failure of result.failures)
     process.stderr.write(`fedlint: internal error in rule ${failure.ruleId}: ${failure.message.split('\n')[0]}; the other rules ran, please report it\n`);

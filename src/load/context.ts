@@ -4,10 +4,10 @@
 // given files. This module decides which files are the rest of the repository, and which of them can matter at all.
 
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { discover, isIgnored, normalizePattern, relativePath } from './discover.js';
+import { contains, realPathOf, repositoryRoot } from './boundary.js';
+import { type Discovered, discover, isIgnored, normalizePattern, outside, relativePath } from './discover.js';
 import { READ_KINDS } from './read-kinds.js';
 import type { SourceFile } from '../types.js';
 
@@ -32,29 +32,36 @@ export interface ContextRequest {
  * Absolute paths, one per real file, none of them a given file under another name. Files that cannot be resolved
  * (deleted since git listed them, dangling links) are left out: there is nothing to read.
  */
-export async function contextFiles(request: ContextRequest): Promise<string[]> {
+export async function contextFiles(request: ContextRequest): Promise<{ files: string[]; skipped: Discovered['skipped'] }> {
   const { cwd, ignore } = request;
-  let candidates: string[];
-  if (request.include) candidates = (await discover(request.include, cwd, ignore)).files;
-  else {
-    const listed = await gitYamlFiles(cwd);
-    if (listed) {
-      const patterns = ignore.map((pattern) => normalizePattern(cwd, pattern));
-      candidates = listed.filter((path) => !isIgnored(relativePath(cwd, path), patterns));
-    } else candidates = (await discover(['.'], cwd, ignore)).files;
+  const root = repositoryRoot(cwd);
+  const listed = request.include ? undefined : await gitYamlFiles(cwd);
+  if (!listed) {
+    const found = await discover(request.include ?? ['.'], cwd, ignore, { confined: true });
+    return { files: onePerRealFile(found.files, request.given, root).files, skipped: found.skipped };
   }
-  return onePerRealFile(candidates, request.given);
+  const patterns = ignore.map((pattern) => normalizePattern(cwd, pattern));
+  return onePerRealFile(
+    listed.filter((path) => !isIgnored(relativePath(cwd, path), patterns)),
+    request.given,
+    root,
+  );
 }
 
 /**
  * Drops given files and second names of one file (a symlink and its target both tracked), preferring a file's own
- * name, as discover() does. realpath.native is one system call; the JavaScript realpath costs twice as much here.
+ * name, as discover() does, and tracked links that lead outside the repository (boundary.ts). realpath.native is one
+ * system call; the JavaScript realpath costs twice as much here.
  */
-function onePerRealFile(candidates: string[], given: string[]): string[] {
-  const taken = new Set(given.map((path) => realPath(path) ?? resolve(path)));
+function onePerRealFile(candidates: string[], given: string[], root: string): { files: string[]; skipped: Discovered['skipped'] } {
+  const taken = new Set(given.map((path) => realPathOf(path) ?? resolve(path)));
+  const skipped: Discovered['skipped'] = [];
   const resolved = candidates.flatMap((path) => {
-    const real = path === '-' ? undefined : realPath(path);
-    return real === undefined ? [] : [{ path, real }];
+    const real = path === '-' ? undefined : realPathOf(path);
+    if (real === undefined) return [];
+    if (contains(root, real)) return [{ path, real }];
+    skipped.push({ path, reason: outside(path, root) });
+    return [];
   });
   const kept: string[] = [];
   for (const ownNameFirst of [true, false])
@@ -63,7 +70,7 @@ function onePerRealFile(candidates: string[], given: string[]): string[] {
       taken.add(real);
       kept.push(path);
     }
-  return kept.sort();
+  return { files: kept.sort(), skipped };
 }
 
 /** YAML files of the git working tree that holds cwd, absolute and spelt from cwd; undefined outside git. */
@@ -86,14 +93,6 @@ async function gitYamlFiles(cwd: string): Promise<string[] | undefined> {
     // An unmerged path is listed once per stage: keep it once. node_modules is skipped as discover() skips it.
     const relative = new Set(stdout.split('\0').filter((entry) => entry !== ''));
     return [...relative].map((entry) => join(root, entry)).filter((path) => !path.split(sep).includes('node_modules'));
-  } catch {
-    return undefined;
-  }
-}
-
-function realPath(path: string): string | undefined {
-  try {
-    return realpathSync.native(path);
   } catch {
     return undefined;
   }

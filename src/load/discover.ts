@@ -7,6 +7,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob, hasMagic } from 'glob';
 import { minimatch } from 'minimatch';
 import { UsageError } from '../errors.js';
+import { contains, isInside, realPathOf, repositoryRoot } from './boundary.js';
 
 /** Never worth descending into, whatever the user's ignores say. */
 const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
@@ -17,13 +18,26 @@ export interface Discovered {
   files: string[];
   /** Entries that exist but cannot be examined (dangling links, symlink loops, no permission). */
   unreadable: { path: string; reason: string }[];
+  /** Files and entries left unread because they lead outside the repository (boundary.ts), with why. */
+  skipped: { path: string; reason: string }[];
   /** Every path given named a file: no directory, glob or standard input (what turns on context mode, see context.ts). */
   explicitFilesOnly: boolean;
 }
 
-export async function discover(paths: string[], cwd: string, ignore: string[]): Promise<Discovered> {
-  const found: string[] = [];
+export interface DiscoverOptions {
+  /**
+   * The paths come from a config file or a default, not from the command line: then they too must stay inside the
+   * repository. Named on the command line, a file is read wherever it is, and so is what a named folder or glob holds.
+   */
+  confined?: boolean;
+}
+
+export async function discover(paths: string[], cwd: string, ignore: string[], options: DiscoverOptions = {}): Promise<Discovered> {
+  const root = repositoryRoot(cwd);
+  // Each found file with the folders its real path may be in: the repository, and a folder or glob base the user named.
+  const found: { path: string; within: string[] }[] = [];
   const unreadable: Discovered['unreadable'] = [];
+  const skipped: Discovered['skipped'] = [];
   let stdin = false;
   let explicitFilesOnly = true;
   for (const given of paths.length > 0 ? paths : ['.']) {
@@ -33,11 +47,18 @@ export async function discover(paths: string[], cwd: string, ignore: string[]): 
       continue;
     }
     const absolute = resolve(cwd, given);
+    const magic = !exists(absolute) && hasMagic(given, { magicalBraces: true });
+    const named = options.confined ? [] : [realPathOf(magic ? globBase(absolute) : absolute) ?? absolute];
+    const entry = magic ? globBase(absolute) : absolute;
+    if (options.confined && exists(entry) && !isInside(entry, root)) {
+      skipped.push({ path: absolute, reason: outside(entry, root) });
+      continue;
+    }
     // A path that exists is taken literally, even if it looks like a glob (`values[prod].yaml`).
-    if (!exists(absolute) && hasMagic(given, { magicalBraces: true })) {
+    if (magic) {
       const matches = await glob(given, { cwd, absolute: true, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
       if (matches.length === 0) throw new UsageError(`no files match the pattern "${given}"`);
-      found.push(...matches);
+      for (const match of matches) found.push({ path: match, within: [root, ...named] });
       explicitFilesOnly = false;
       continue;
     }
@@ -51,18 +72,35 @@ export async function discover(paths: string[], cwd: string, ignore: string[]): 
       continue;
     }
     if (!isDirectory) {
-      found.push(absolute);
+      found.push({ path: absolute, within: options.confined ? [root] : [] });
       continue;
     }
     explicitFilesOnly = false;
     // glob does not walk a cwd that is itself a symlink: walk the real folder, report under the name given.
     const real = realpathSync(absolute);
     const inside = await glob('**/*.{yaml,yml}', { cwd: real, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
-    for (const file of inside) found.push(join(absolute, file));
+    for (const file of inside) found.push({ path: join(absolute, file), within: [root, ...named] });
   }
   const patterns = ignore.map((pattern) => normalizePattern(cwd, pattern));
-  const kept = unique(found.filter((file) => !isIgnored(relativePath(cwd, file), patterns)).sort());
-  return { files: stdin ? [STDIN, ...kept] : kept, unreadable, explicitFilesOnly };
+  const notIgnored = found.filter((file) => !isIgnored(relativePath(cwd, file.path), patterns));
+  const kept: string[] = [];
+  for (const file of unique(notIgnored)) {
+    if (file.within.length === 0 || file.real === undefined || file.within.some((folder) => contains(folder, file.real!))) kept.push(file.path);
+    else skipped.push({ path: file.path, reason: outside(file.path, root) });
+  }
+  return { files: stdin ? [STDIN, ...kept] : kept, unreadable, skipped, explicitFilesOnly };
+}
+
+/** Why a path is not read: where it is, or where the link it is leads. */
+export function outside(path: string, root: string): string {
+  return isLink(path) ? `it is a symbolic link to ${realPathOf(path) ?? 'a missing file'}, outside the repository (${root})` : `it is outside the repository (${root})`;
+}
+
+/** The folder a glob starts in: its path up to the first segment with a wildcard. */
+function globBase(pattern: string): string {
+  const segments = pattern.split(sep);
+  const literal = segments.findIndex((segment) => hasMagic(segment, { magicalBraces: true }));
+  return segments.slice(0, literal === -1 ? segments.length : literal).join(sep) || sep;
 }
 
 function exists(path: string): boolean {
@@ -75,22 +113,19 @@ function exists(path: string): boolean {
 }
 
 /**
- * One path per real file: a file reached through a symlink as well as
- * directly is linted once, under its own name rather than the link's.
+ * One path per real file, sorted: a file reached through a symlink as well as directly is linted once, under its own
+ * name rather than the link's. Each keeps its real path (undefined for dangling links and loops, whose reading
+ * reports the problem); realpath.native is one system call per file.
  */
-function unique(sortedFiles: string[]): string[] {
-  const chosen = new Map<string, string>();
-  for (const file of sortedFiles) {
-    let key = file;
-    try {
-      key = realpathSync(file);
-    } catch {
-      // Dangling links and loops keep their own path; reading them reports the problem.
-    }
+function unique<T extends { path: string }>(files: T[]): (T & { real?: string })[] {
+  const chosen = new Map<string, T & { real?: string }>();
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const real = realPathOf(file.path);
+    const key = real ?? file.path;
     const previous = chosen.get(key);
-    if (previous === undefined || (isLink(previous) && !isLink(file))) chosen.set(key, file);
+    if (previous === undefined || (isLink(previous.path) && !isLink(file.path))) chosen.set(key, { ...file, real });
   }
-  return [...chosen.values()].sort();
+  return [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** `./vendor/`, `vendor/` and `/abs/repo/vendor` all mean the folder `vendor` relative to cwd. */

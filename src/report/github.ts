@@ -4,6 +4,7 @@
 import type { LintResult } from '../types.js';
 import type { Level } from '../types.js';
 import { isReported } from '../check/engine.js';
+import { escapeControls } from './terminal-text.js';
 
 const COMMAND: Record<Level, string> = { error: 'error', warning: 'warning', note: 'notice' };
 
@@ -25,9 +26,12 @@ export function formatGithub(result: LintResult): string {
     .join('');
 }
 
-// The runner's own escaping rules for workflow commands.
+/**
+ * The runner's own escaping rules for workflow commands, after the characters a log viewer would act on (escape
+ * sequences, bidirectional overrides) are written as escapes: the log shows them as text.
+ */
 export function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControls(text, { keepLineBreaks: true }).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 function escapeProperty(text: string): string {

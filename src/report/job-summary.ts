@@ -62,7 +62,8 @@ function ruleTable(findings: Finding[]): string[] {
 
 /** A fedlint rule links to its help; a rule from the user's own Spectral ruleset has none there. */
 function ruleLink(ruleId: string): string {
-  const name = `\`${codeSpan(ruleId)}\``;
+  // In a table a `|` ends the cell, even inside a code span, unless escaped.
+  const name = `\`${codeSpan(ruleId).replace(/\|/g, '\\|')}\``;
   return OWN_RULES.has(ruleId) ? `[${name}](${helpUri(ruleId)})` : name;
 }
 

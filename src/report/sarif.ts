@@ -42,20 +42,7 @@ export function toSarif(result: LintResult, options: { cwd: string }): Record<st
             })),
           },
         },
-        invocations: [
-          {
-            executionSuccessful: result.failures.length === 0,
-            ...(result.failures.length > 0
-              ? {
-                  toolExecutionNotifications: result.failures.map((failure) => ({
-                    level: 'error',
-                    message: { text: `rule ${failure.ruleId} failed: ${failure.message}` },
-                    associatedRule: { id: failure.ruleId, index: ruleIndex.get(failure.ruleId) ?? -1 },
-                  })),
-                }
-              : {}),
-          },
-        ],
+        invocations: [{ executionSuccessful: result.failures.length === 0, ...notifications(result, ruleIndex) }],
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.cwd) } },
         columnKind: 'utf16CodeUnits',
         results: result.findings.map((finding) => ({
@@ -134,6 +121,19 @@ function directoryUri(directory: string): string {
   return uri.endsWith('/') ? uri : `${uri}/`;
 }
 
+
+/** A crashed rule is an error of the run; a file left unread (outside the repository) is a warning about it. */
+function notifications(result: LintResult, ruleIndex: Map<string, number>): Record<string, unknown> {
+  const entries = [
+    ...result.failures.map((failure) => ({
+      level: 'error',
+      message: { text: `rule ${failure.ruleId} failed: ${failure.message}` },
+      associatedRule: { id: failure.ruleId, index: ruleIndex.get(failure.ruleId) ?? -1 },
+    })),
+    ...(result.notices ?? []).map((notice) => ({ level: 'warning', message: { text: notice } })),
+  ];
+  return entries.length > 0 ? { toolExecutionNotifications: entries } : {};
+}
 
 /** A fedlint rule links to its reference; a user's rule to its `documentationUrl`, and its help stays plain text. */
 function ruleHelp(rule: RuleMeta): Record<string, unknown> {

@@ -6,6 +6,7 @@ import type { LintResult } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { isReported } from '../check/engine.js';
 import { countLevels, leftOut, plural } from './summary.js';
+import { escapeControls } from './terminal-text.js';
 
 const COLORS: Record<Level | 'dim' | 'bold', [number, number]> = {
   error: [31, 39],
@@ -22,13 +23,14 @@ export function formatStylish(result: LintResult, options: { color: boolean }): 
   let previousFile: string | undefined;
   const shown = result.findings.filter(isReported);
   for (const finding of shown) {
-    const file = finding.location.file.displayPath;
+    const file = escapeControls(finding.location.file.displayPath);
     if (previousFile !== undefined && file !== previousFile) lines.push('');
     previousFile = file;
-    lines.push(`${where(finding)}  ${paint(finding.level, finding.level.padEnd(7))}  ${finding.message}  ${paint('dim', finding.ruleId)}`);
+    // Names and values from the repository are escaped: only fedlint's own colours reach the terminal.
+    lines.push(`${where(finding)}  ${paint(finding.level, finding.level.padEnd(7))}  ${escapeControls(finding.message)}  ${paint('dim', escapeControls(finding.ruleId))}`);
     for (const related of finding.related) {
       const { file: relatedFile, region } = related.location;
-      lines.push(paint('dim', `    ↳ ${relatedFile.displayPath}:${region.startLine}:${region.startColumn}  ${related.message}`));
+      lines.push(paint('dim', escapeControls(`    ↳ ${relatedFile.displayPath}:${region.startLine}:${region.startColumn}  ${related.message}`)));
     }
   }
   const counts = countLevels(shown);
@@ -48,7 +50,7 @@ export function formatStylish(result: LintResult, options: { color: boolean }): 
 
 function where(finding: Finding): string {
   const { file, region } = finding.location;
-  return `${file.displayPath}:${region.startLine}:${region.startColumn}`;
+  return escapeControls(`${file.displayPath}:${region.startLine}:${region.startColumn}`);
 }
 
 /** Colour only for a person at a terminal, and never when NO_COLOR is set to a non-empty value (no-color.org). */
