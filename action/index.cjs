@@ -4034,10 +4034,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4051,7 +4051,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4075,7 +4075,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4091,7 +4091,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4182,7 +4182,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4196,13 +4196,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep5 + cb;
-              sep5 = "";
+                comment2 += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -4245,18 +4245,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4310,8 +4310,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap4 && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4323,7 +4323,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4334,8 +4334,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap4 && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st2 of sep5) {
+              if (sep6)
+                for (const st2 of sep6) {
                   if (st2 === valueProps.found)
                     break;
                   if (st2.type === "newline") {
@@ -4352,7 +4352,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4532,7 +4532,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4549,24 +4549,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content2;
-          sep5 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content2;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content2[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content2;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content2;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep5 + content2;
-          sep5 = " ";
+          value += sep6 + content2;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4749,25 +4749,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match2[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match2 = line.exec(source)) {
         const lm = match2[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match2 = last.exec(source);
-      return res + sep5 + (match2?.[1] ?? "");
+      return res + sep6 + (match2?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5577,14 +5577,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st2 of start)
         res += st2.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st2 of sep5)
+      if (sep6)
+        for (const st2 of sep6)
           res += st2.source;
       if (value)
         res += stringifyToken(value);
@@ -6751,18 +6751,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -6915,15 +6915,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it2.key) && !includesToken(it2.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it2.start);
                   const key = it2.key;
-                  const sep5 = it2.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it2.sep;
+                  sep6.push(this.sourceToken);
                   delete it2.key;
                   delete it2.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it2.sep = it2.sep.concat(start, this.sourceToken);
@@ -7117,13 +7117,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -7668,11 +7668,11 @@ function __metadata(metadataKey, metadataValue) {
 }
 function __awaiter(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve9) {
-      resolve9(value);
+    return value instanceof P2 ? value : new P2(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve9, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -7688,7 +7688,7 @@ function __awaiter(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -7879,14 +7879,14 @@ function __asyncValues(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v2) {
-      return new Promise(function(resolve9, reject) {
-        v2 = o[n](v2), settle(resolve9, reject, v2.done, v2.value);
+      return new Promise(function(resolve10, reject) {
+        v2 = o[n](v2), settle(resolve10, reject, v2.done, v2.value);
       });
     };
   }
-  function settle(resolve9, reject, d, v2) {
+  function settle(resolve10, reject, d, v2) {
     Promise.resolve(v2).then(function(v3) {
-      resolve9({ value: v3, done: d });
+      resolve10({ value: v3, done: d });
     }, reject);
   }
 }
@@ -11468,7 +11468,7 @@ var require_lodash = __commonJS({
           }
           return mapped.length && mapped[0] === arrays[0] ? baseIntersection(mapped, undefined2, comparator) : [];
         });
-        function join5(array, separator) {
+        function join6(array, separator) {
           return array == null ? "" : nativeJoin.call(array, separator);
         }
         function last(array) {
@@ -13392,7 +13392,7 @@ var require_lodash = __commonJS({
         lodash.isUndefined = isUndefined;
         lodash.isWeakMap = isWeakMap;
         lodash.isWeakSet = isWeakSet;
-        lodash.join = join5;
+        lodash.join = join6;
         lodash.kebabCase = kebabCase;
         lodash.last = last;
         lodash.lastIndexOf = lastIndexOf;
@@ -13890,13 +13890,13 @@ var require_index_cjs = __commonJS({
       let e = r7, n = "";
       return t2 > 0 && (e = r7.slice(0, t2), n = r7.slice(t2)), { name: e, ext: n };
     }
-    var basename = (r7, t2) => {
+    var basename3 = (r7, t2) => {
       const e = normalizeParsed(parse5(r7)).path.pop();
       if (!e) return "";
       const { name: n, ext: o } = parseBase(e);
       return true === t2 || t2 === o ? n : `${n}${o}`;
     };
-    var dirname4 = (r7) => {
+    var dirname5 = (r7) => {
       const t2 = normalizeParsed(parse5(r7));
       return t2.path.pop(), format3(normalizeParsed(t2));
     };
@@ -13906,14 +13906,14 @@ var require_index_cjs = __commonJS({
       const { ext: e } = parseBase(t2);
       return e;
     };
-    function isAbsolute4(r7) {
+    function isAbsolute5(r7) {
       return parse5(r7).absolute;
     }
     function isURL(r7) {
       const t2 = parse5(r7);
       return "http" === t2.protocol || "https" === t2.protocol;
     }
-    var join5 = (...r7) => {
+    var join6 = (...r7) => {
       if (0 === r7.length) return ".";
       const t2 = r7.map(parse5), e = Object.assign({}, t2[0]);
       for (let n = 1; n < t2.length; n++) {
@@ -13923,7 +13923,7 @@ var require_index_cjs = __commonJS({
       }
       return format3(normalizeParsed(e));
     };
-    function relative3(r7, t2) {
+    function relative4(r7, t2) {
       const e = normalizeParsed(parse5(t2));
       if (!e.absolute) return format3(e);
       const n = normalizeParsed(parse5(r7));
@@ -13934,10 +13934,10 @@ var require_index_cjs = __commonJS({
       for (let r8 = 0; r8 < o && n.path[0] === e.path[0]; r8++) n.path.shift(), e.path.shift();
       return e.path.unshift(...n.path.fill("..")), format3({ origin: null, drive: null, absolute: false, protocol: null, path: e.path });
     }
-    function resolve9(...r7) {
+    function resolve10(...r7) {
       if (0 === r7.length) return ".";
       const t2 = normalizeParsed(parse5(r7[r7.length - 1]));
-      return t2.absolute ? format3(t2) : join5(...r7);
+      return t2.absolute ? format3(t2) : join6(...r7);
     }
     var startsWithWindowsDrive = (r7) => {
       return null !== parse5(r7).drive;
@@ -13951,7 +13951,7 @@ var require_index_cjs = __commonJS({
     function serializeSrn({ shortcode: r7, orgSlug: t2, projectSlug: e, uri: n = "" }) {
       return [r7, t2, e, n.replace(/^\//, "")].filter(Boolean).join("/");
     }
-    exports2.basename = basename, exports2.deserializeSrn = deserializeSrn, exports2.dirname = dirname4, exports2.extname = extname, exports2.format = format3, exports2.isAbsolute = isAbsolute4, exports2.isURL = isURL, exports2.join = join5, exports2.normalize = normalize2, exports2.parse = parse5, exports2.relative = relative3, exports2.resolve = resolve9, exports2.sep = "/", exports2.serializeSrn = serializeSrn, exports2.startsWithWindowsDrive = startsWithWindowsDrive, exports2.stripRoot = stripRoot, exports2.toFSPath = normalize2;
+    exports2.basename = basename3, exports2.deserializeSrn = deserializeSrn, exports2.dirname = dirname5, exports2.extname = extname, exports2.format = format3, exports2.isAbsolute = isAbsolute5, exports2.isURL = isURL, exports2.join = join6, exports2.normalize = normalize2, exports2.parse = parse5, exports2.relative = relative4, exports2.resolve = resolve10, exports2.sep = "/", exports2.serializeSrn = serializeSrn, exports2.startsWithWindowsDrive = startsWithWindowsDrive, exports2.stripRoot = stripRoot, exports2.toFSPath = normalize2;
   }
 });
 
@@ -14573,15 +14573,15 @@ function getLocation(text2, position2) {
           throw earlyReturnException;
         }
       },
-      onSeparator: function(sep5, offset, length) {
+      onSeparator: function(sep6, offset, length) {
         if (position2 <= offset) {
           throw earlyReturnException;
         }
-        if (sep5 === ":" && previousNode && previousNode.type === "property") {
+        if (sep6 === ":" && previousNode && previousNode.type === "property") {
           previousNode.colonOffset = offset;
           isAtPropertyKey = false;
           previousNode = void 0;
-        } else if (sep5 === ",") {
+        } else if (sep6 === ",") {
           var last = segments[segments.length - 1];
           if (typeof last === "number") {
             segments[segments.length - 1] = last + 1;
@@ -14708,11 +14708,11 @@ function parseTree(text2, errors, options) {
       onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
       ensurePropertyComplete(offset + length);
     },
-    onSeparator: function(sep5, offset, length) {
+    onSeparator: function(sep6, offset, length) {
       if (currentParent.type === "property") {
-        if (sep5 === ":") {
+        if (sep6 === ":") {
           currentParent.colonOffset = offset;
-        } else if (sep5 === ",") {
+        } else if (sep6 === ",") {
           ensurePropertyComplete(offset);
         }
       }
@@ -15694,7 +15694,7 @@ var require_stable = __commonJS({
       return result;
     }
     function stringifyFullFn(key, parent, stack, replacer, indent) {
-      var i, res, join5;
+      var i, res, join6;
       const originalIndentation = indentation;
       var value = parent[key];
       if (typeof value === "object" && value !== null && typeof value.toJSON === "function") {
@@ -15720,12 +15720,12 @@ var require_stable = __commonJS({
             indentation += indent;
             res += `
 ${indentation}`;
-            join5 = `,
+            join6 = `,
 ${indentation}`;
             for (i = 0; i < value.length - 1; i++) {
               const tmp2 = stringifyFullFn(i, value, stack, replacer, indent);
               res += tmp2 !== void 0 ? tmp2 : "null";
-              res += join5;
+              res += join6;
             }
             const tmp = stringifyFullFn(i, value, stack, replacer, indent);
             res += tmp !== void 0 ? tmp : "null";
@@ -15747,7 +15747,7 @@ ${originalIndentation}`;
           indentation += indent;
           res += `
 ${indentation}`;
-          join5 = `,
+          join6 = `,
 ${indentation}`;
           var separator = "";
           for (i = 0; i < keys.length; i++) {
@@ -15755,7 +15755,7 @@ ${indentation}`;
             const tmp = stringifyFullFn(key, value, stack, replacer, indent);
             if (tmp !== void 0) {
               res += `${separator}"${strEscape(key)}": ${tmp}`;
-              separator = join5;
+              separator = join6;
             }
           }
           if (separator !== "") {
@@ -15777,7 +15777,7 @@ ${originalIndentation}`;
       }
     }
     function stringifyFullArr(key, value, stack, replacer, indent) {
-      var i, res, join5;
+      var i, res, join6;
       const originalIndentation = indentation;
       if (typeof value === "object" && value !== null && typeof value.toJSON === "function") {
         value = value.toJSON(key);
@@ -15801,12 +15801,12 @@ ${originalIndentation}`;
             indentation += indent;
             res += `
 ${indentation}`;
-            join5 = `,
+            join6 = `,
 ${indentation}`;
             for (i = 0; i < value.length - 1; i++) {
               const tmp2 = stringifyFullArr(i, value[i], stack, replacer, indent);
               res += tmp2 !== void 0 ? tmp2 : "null";
-              res += join5;
+              res += join6;
             }
             const tmp = stringifyFullArr(i, value[i], stack, replacer, indent);
             res += tmp !== void 0 ? tmp : "null";
@@ -15827,7 +15827,7 @@ ${originalIndentation}`;
           indentation += indent;
           res += `
 ${indentation}`;
-          join5 = `,
+          join6 = `,
 ${indentation}`;
           var separator = "";
           for (i = 0; i < replacer.length; i++) {
@@ -15836,7 +15836,7 @@ ${indentation}`;
               const tmp = stringifyFullArr(key, value[key], stack, replacer, indent);
               if (tmp !== void 0) {
                 res += `${separator}"${strEscape(key)}": ${tmp}`;
-                separator = join5;
+                separator = join6;
               }
             }
           }
@@ -15859,7 +15859,7 @@ ${originalIndentation}`;
       }
     }
     function stringifyIndent(key, value, stack, indent) {
-      var i, res, join5;
+      var i, res, join6;
       const originalIndentation = indentation;
       switch (typeof value) {
         case "object":
@@ -15889,12 +15889,12 @@ ${originalIndentation}`;
             indentation += indent;
             res += `
 ${indentation}`;
-            join5 = `,
+            join6 = `,
 ${indentation}`;
             for (i = 0; i < value.length - 1; i++) {
               const tmp2 = stringifyIndent(i, value[i], stack, indent);
               res += tmp2 !== void 0 ? tmp2 : "null";
-              res += join5;
+              res += join6;
             }
             const tmp = stringifyIndent(i, value[i], stack, indent);
             res += tmp !== void 0 ? tmp : "null";
@@ -15916,7 +15916,7 @@ ${originalIndentation}`;
           indentation += indent;
           res += `
 ${indentation}`;
-          join5 = `,
+          join6 = `,
 ${indentation}`;
           var separator = "";
           for (i = 0; i < keys.length; i++) {
@@ -15924,7 +15924,7 @@ ${indentation}`;
             const tmp = stringifyIndent(key, value[key], stack, indent);
             if (tmp !== void 0) {
               res += `${separator}"${strEscape(key)}": ${tmp}`;
-              separator = join5;
+              separator = join6;
             }
           }
           if (separator !== "") {
@@ -21038,11 +21038,11 @@ function __metadata2(metadataKey, metadataValue) {
 }
 function __awaiter2(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve9) {
-      resolve9(value);
+    return value instanceof P2 ? value : new P2(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve9, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21058,7 +21058,7 @@ function __awaiter2(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -21236,14 +21236,14 @@ function __asyncValues2(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v2) {
-      return new Promise(function(resolve9, reject) {
-        v2 = o[n](v2), settle(resolve9, reject, v2.done, v2.value);
+      return new Promise(function(resolve10, reject) {
+        v2 = o[n](v2), settle(resolve10, reject, v2.done, v2.value);
       });
     };
   }
-  function settle(resolve9, reject, d, v2) {
+  function settle(resolve10, reject, d, v2) {
     Promise.resolve(v2).then(function(v3) {
-      resolve9({ value: v3, done: d });
+      resolve10({ value: v3, done: d });
     }, reject);
   }
 }
@@ -23363,7 +23363,7 @@ var require_lib2 = __commonJS({
       let accum = [];
       let accumBytes = 0;
       let abort = false;
-      return new Body.Promise(function(resolve9, reject) {
+      return new Body.Promise(function(resolve10, reject) {
         let resTimeout;
         if (_this4.timeout) {
           resTimeout = setTimeout(function() {
@@ -23397,7 +23397,7 @@ var require_lib2 = __commonJS({
           }
           clearTimeout(resTimeout);
           try {
-            resolve9(Buffer.concat(accum, accumBytes));
+            resolve10(Buffer.concat(accum, accumBytes));
           } catch (err) {
             reject(new FetchError(`Could not create Buffer from response body for ${_this4.url}: ${err.message}`, "system", err));
           }
@@ -24072,7 +24072,7 @@ var require_lib2 = __commonJS({
         throw new Error("native promise missing, set fetch.Promise to your favorite alternative");
       }
       Body.Promise = fetch.Promise;
-      return new fetch.Promise(function(resolve9, reject) {
+      return new fetch.Promise(function(resolve10, reject) {
         const request = new Request(url, opts);
         const options = getNodeRequestOptions(request);
         const send = (options.protocol === "https:" ? https : http).request;
@@ -24205,7 +24205,7 @@ var require_lib2 = __commonJS({
                   requestOpts.body = void 0;
                   requestOpts.headers.delete("content-length");
                 }
-                resolve9(fetch(new Request(locationURL, requestOpts)));
+                resolve10(fetch(new Request(locationURL, requestOpts)));
                 finalize();
                 return;
             }
@@ -24226,7 +24226,7 @@ var require_lib2 = __commonJS({
           const codings = headers.get("Content-Encoding");
           if (!request.compress || request.method === "HEAD" || codings === null || res.statusCode === 204 || res.statusCode === 304) {
             response = new Response(body, response_options);
-            resolve9(response);
+            resolve10(response);
             return;
           }
           const zlibOptions = {
@@ -24236,7 +24236,7 @@ var require_lib2 = __commonJS({
           if (codings == "gzip" || codings == "x-gzip") {
             body = body.pipe(zlib.createGunzip(zlibOptions));
             response = new Response(body, response_options);
-            resolve9(response);
+            resolve10(response);
             return;
           }
           if (codings == "deflate" || codings == "x-deflate") {
@@ -24248,12 +24248,12 @@ var require_lib2 = __commonJS({
                 body = body.pipe(zlib.createInflateRaw());
               }
               response = new Response(body, response_options);
-              resolve9(response);
+              resolve10(response);
             });
             raw.on("end", function() {
               if (!response) {
                 response = new Response(body, response_options);
-                resolve9(response);
+                resolve10(response);
               }
             });
             return;
@@ -24261,11 +24261,11 @@ var require_lib2 = __commonJS({
           if (codings == "br" && typeof zlib.createBrotliDecompress === "function") {
             body = body.pipe(zlib.createBrotliDecompress());
             response = new Response(body, response_options);
-            resolve9(response);
+            resolve10(response);
             return;
           }
           response = new Response(body, response_options);
-          resolve9(response);
+          resolve10(response);
         });
         writeToStream(req, request);
       });
@@ -24361,13 +24361,13 @@ var require_file = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var fs_1 = require("fs");
     function resolveFile(ref) {
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve10, reject) => {
         const path2 = ref.href();
         fs_1.readFile(path2, "utf8", (err, data) => {
           if (err) {
             reject(err);
           } else {
-            resolve9(data);
+            resolve10(data);
           }
         });
       });
@@ -29374,9 +29374,9 @@ var require_URI = __commonJS({
         var sld = false;
         var idn = false;
         var punycode2 = false;
-        var relative3 = !this._parts.urn;
+        var relative4 = !this._parts.urn;
         if (this._parts.hostname) {
-          relative3 = false;
+          relative4 = false;
           ip4 = URI.ip4_expression.test(this._parts.hostname);
           ip6 = URI.ip6_expression.test(this._parts.hostname);
           ip = ip4 || ip6;
@@ -29387,9 +29387,9 @@ var require_URI = __commonJS({
         }
         switch (what.toLowerCase()) {
           case "relative":
-            return relative3;
+            return relative4;
           case "absolute":
-            return !relative3;
+            return !relative4;
           // hostname identification
           case "domain":
           case "name":
@@ -30103,15 +30103,15 @@ var require_URI = __commonJS({
         return resolved;
       };
       p.relativeTo = function(base) {
-        var relative3 = this.clone().normalize();
+        var relative4 = this.clone().normalize();
         var relativeParts, baseParts, common, relativePath2, basePath;
-        if (relative3._parts.urn) {
+        if (relative4._parts.urn) {
           throw new Error("URNs do not have any generally defined hierarchical components");
         }
         base = new URI(base).normalize();
-        relativeParts = relative3._parts;
+        relativeParts = relative4._parts;
         baseParts = base._parts;
-        relativePath2 = relative3.path();
+        relativePath2 = relative4.path();
         basePath = base.path();
         if (relativePath2.charAt(0) !== "/") {
           throw new Error("URI is already relative");
@@ -30123,28 +30123,28 @@ var require_URI = __commonJS({
           relativeParts.protocol = null;
         }
         if (relativeParts.username !== baseParts.username || relativeParts.password !== baseParts.password) {
-          return relative3.build();
+          return relative4.build();
         }
         if (relativeParts.protocol !== null || relativeParts.username !== null || relativeParts.password !== null) {
-          return relative3.build();
+          return relative4.build();
         }
         if (relativeParts.hostname === baseParts.hostname && relativeParts.port === baseParts.port) {
           relativeParts.hostname = null;
           relativeParts.port = null;
         } else {
-          return relative3.build();
+          return relative4.build();
         }
         if (relativePath2 === basePath) {
           relativeParts.path = "";
-          return relative3.build();
+          return relative4.build();
         }
         common = URI.commonPath(relativePath2, basePath);
         if (!common) {
-          return relative3.build();
+          return relative4.build();
         }
         var parents = baseParts.path.substring(common.length).replace(/[^\/]*$/, "").replace(/.*?\//g, "../");
         relativeParts.path = parents + relativeParts.path.substring(common.length) || "./";
-        return relative3.build();
+        return relative4.build();
       };
       p.equals = function(uri) {
         var one = this.clone();
@@ -31236,12 +31236,12 @@ var require_reader = __commonJS({
         }
       } else {
         try {
-          return await new Promise((resolve9, reject) => {
+          return await new Promise((resolve10, reject) => {
             fs2.readFile(name2, opts.encoding, (err, data) => {
               if (err !== null) {
                 reject(err);
               } else {
-                resolve9(data);
+                resolve10(data);
               }
             });
           });
@@ -35066,11 +35066,11 @@ var require_bundle = __commonJS({
         }
         return s.indexOf(target);
       }
-      function arrayJoin(sep5, a) {
+      function arrayJoin(sep6, a) {
         if (!Array.isArray(a)) {
           throw new Error("Second argument to join is not an array");
         }
-        return a.join(sep5);
+        return a.join(sep6);
       }
       function sign(x) {
         return (x > 0) - (x < 0) || +x;
@@ -44715,11 +44715,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -44736,10 +44736,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -44800,8 +44800,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names, constants2) {
+        this.code = optimizeExpr(this.code, names, constants2);
         return this;
       }
       get names() {
@@ -44830,12 +44830,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names, constants2))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -44888,12 +44888,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        if (!(super.optimizeNames(names, constants2) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names, constants2);
         return this;
       }
       get names() {
@@ -44916,10 +44916,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names, constants2);
         return this;
       }
       get names() {
@@ -44955,10 +44955,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names, constants2);
         return this;
       }
       get names() {
@@ -45000,11 +45000,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a, _b;
-        super.optimizeNames(names, constants);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+        super.optimizeNames(names, constants2);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
         return this;
       }
       get names() {
@@ -45305,7 +45305,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -45320,14 +45320,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants[n.str];
+        const c = constants2[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -47289,7 +47289,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve9.call(this, root, ref);
+      let _sch = resolve10.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -47316,7 +47316,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve9(root, ref) {
+    function resolve10(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -48180,7 +48180,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve9(baseURI, relativeURI, options) {
+    function resolve10(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -48216,50 +48216,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse5(serialize(base, options), options);
-        relative3 = parse5(serialize(relative3, options), options);
+        relative4 = parse5(serialize(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -48267,7 +48267,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -48571,7 +48571,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve9,
+      resolve: resolve10,
       resolveComponent,
       equal,
       serialize,
@@ -56528,14 +56528,14 @@ var require_AsyncFromSyncIteratorContinuation = __commonJS({
       if (!$Promise) {
         throw new $SyntaxError("This environment does not support Promises.");
       }
-      return new $Promise(function(resolve9) {
+      return new $Promise(function(resolve10) {
         var done = IteratorComplete(result);
         var value = IteratorValue(result);
         var valueWrapper = PromiseResolve($Promise, value);
         var onFulfilled = function(value2) {
           return CreateIteratorResultObject(value2, done);
         };
-        resolve9($then(valueWrapper, onFulfilled));
+        resolve10($then(valueWrapper, onFulfilled));
       });
     };
   }
@@ -57084,7 +57084,7 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
         var O2 = this;
         SLOT.assert(O2, "[[SyncIteratorRecord]]");
         var argsLength = arguments.length;
-        return new $Promise(function(resolve9) {
+        return new $Promise(function(resolve10) {
           var syncIteratorRecord = SLOT.get(O2, "[[SyncIteratorRecord]]");
           var result;
           if (argsLength > 0) {
@@ -57092,7 +57092,7 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
           } else {
             result = IteratorNext(syncIteratorRecord);
           }
-          resolve9(AsyncFromSyncIteratorContinuation(result));
+          resolve10(AsyncFromSyncIteratorContinuation(result));
         });
       },
       "return": function() {
@@ -57103,12 +57103,12 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
         SLOT.assert(O2, "[[SyncIteratorRecord]]");
         var valueIsPresent = arguments.length > 0;
         var value = valueIsPresent ? arguments[0] : void 0;
-        return new $Promise(function(resolve9, reject) {
+        return new $Promise(function(resolve10, reject) {
           var syncIterator = SLOT.get(O2, "[[SyncIteratorRecord]]")["[[Iterator]]"];
           var iteratorReturn = GetMethod(syncIterator, "return");
           if (typeof iteratorReturn === "undefined") {
             var iterResult = CreateIteratorResultObject(value, true);
-            Call(resolve9, void 0, [iterResult]);
+            Call(resolve10, void 0, [iterResult]);
             return;
           }
           var result;
@@ -57121,7 +57121,7 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
             Call(reject, void 0, [new $TypeError("Iterator `return` method returned a non-object value.")]);
             return;
           }
-          resolve9(AsyncFromSyncIteratorContinuation(result));
+          resolve10(AsyncFromSyncIteratorContinuation(result));
         });
       },
       "throw": function() {
@@ -57132,7 +57132,7 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
         SLOT.assert(O2, "[[SyncIteratorRecord]]");
         var valueIsPresent = arguments.length > 0;
         var value = valueIsPresent ? arguments[0] : void 0;
-        return new $Promise(function(resolve9, reject) {
+        return new $Promise(function(resolve10, reject) {
           var syncIterator = SLOT.get(O2, "[[SyncIteratorRecord]]")["[[Iterator]]"];
           var throwMethod = GetMethod(syncIterator, "throw");
           if (typeof throwMethod === "undefined") {
@@ -57149,7 +57149,7 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
             Call(reject, void 0, [new $TypeError("Iterator `throw` method returned a non-object value.")]);
             return;
           }
-          resolve9(AsyncFromSyncIteratorContinuation(
+          resolve10(AsyncFromSyncIteratorContinuation(
             result
             /* , promiseCapability */
           ));
@@ -61512,10 +61512,10 @@ var require_dist15 = __commonJS({
 
 // src/action/main.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_crypto2 = require("node:crypto");
+var import_node_crypto3 = require("node:crypto");
 var import_node_fs10 = require("node:fs");
 var import_node_module2 = __toESM(require("node:module"), 1);
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 var import_node_util2 = require("node:util");
 var ucs2length = __toESM(require_ucs2length(), 1);
 
@@ -61525,7 +61525,7 @@ var UsageError = class extends Error {
 };
 
 // src/index.ts
-var import_node_path9 = require("node:path");
+var import_node_path10 = require("node:path");
 
 // src/load/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -62377,6 +62377,145 @@ function defineRule(rule) {
 // src/check/fix.ts
 var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
 var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/safe-write.ts
+var import_node_crypto = require("node:crypto");
+var nodeFs = __toESM(require("node:fs"), 1);
+var import_node_path = require("node:path");
+var WriteRefusal = class extends Error {
+  constructor(path2, reason, message2) {
+    super(message2);
+    this.path = path2;
+    this.reason = reason;
+  }
+  path;
+  reason;
+  name = "WriteRefusal";
+};
+var O_NOFOLLOW = nodeFs.constants.O_NOFOLLOW ?? 0;
+function writeFileAtomic(path2, data, options = {}) {
+  const fs2 = options.fs ?? nodeFs;
+  const existing = targetStats(fs2, path2);
+  const temporary = (0, import_node_path.join)((0, import_node_path.dirname)(path2), `.${(0, import_node_path.basename)(path2).slice(0, 64)}.${(0, import_node_crypto.randomBytes)(6).toString("hex")}.fedlint.tmp`);
+  let fd;
+  let created = false;
+  try {
+    fd = fs2.openSync(temporary, "wx", existing ? 384 : 438);
+    created = true;
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    for (let written = 0; written < bytes.length; ) written += fs2.writeSync(fd, bytes, written, bytes.length - written);
+    if (existing) {
+      try {
+        fs2.fchownSync(fd, existing.uid, existing.gid);
+      } catch {
+      }
+      fs2.fchmodSync(fd, existing.mode & 4095);
+    }
+    fs2.fsyncSync(fd);
+    fs2.closeSync(fd);
+    fd = void 0;
+    targetStats(fs2, path2);
+    if (options.expected && !sameBytes(fs2, path2, options.expected))
+      throw new WriteRefusal(path2, "changed", "it changed since fedlint read it");
+    fs2.renameSync(temporary, path2);
+    created = false;
+  } catch (error) {
+    if (fd !== void 0) closeQuietly(fs2, fd);
+    if (created) {
+      try {
+        fs2.unlinkSync(temporary);
+      } catch {
+      }
+    }
+    throw error;
+  }
+  syncFolder(fs2, (0, import_node_path.dirname)(path2));
+}
+function targetStats(fs2, path2) {
+  let stats;
+  try {
+    stats = fs2.lstatSync(path2);
+  } catch (error) {
+    if (error.code === "ENOENT") return void 0;
+    throw error;
+  }
+  if (stats.isSymbolicLink())
+    throw new WriteRefusal(
+      path2,
+      "symlink",
+      `it is a symlink (to ${fs2.readlinkSync(path2)}), and fedlint does not write through symlinks; delete the link or choose another file`
+    );
+  if (!stats.isFile()) throw new WriteRefusal(path2, "not-a-file", "it is not a regular file; choose a file path");
+  return stats;
+}
+function sameBytes(fs2, path2, expected) {
+  let fd;
+  try {
+    fd = fs2.openSync(path2, nodeFs.constants.O_RDONLY | O_NOFOLLOW);
+  } catch (error) {
+    if (error.code === "ENOENT") return false;
+    throw error;
+  }
+  try {
+    return Buffer.from(expected).equals(fs2.readFileSync(fd));
+  } finally {
+    closeQuietly(fs2, fd);
+  }
+}
+function syncFolder(fs2, folder) {
+  let fd;
+  try {
+    fd = fs2.openSync(folder, "r");
+  } catch {
+    return;
+  }
+  try {
+    fs2.fsyncSync(fd);
+  } catch {
+  } finally {
+    closeQuietly(fs2, fd);
+  }
+}
+function closeQuietly(fs2, fd) {
+  try {
+    fs2.closeSync(fd);
+  } catch {
+  }
+}
+function realPathOf(path2) {
+  const missing = [];
+  let existing = (0, import_node_path.resolve)(path2);
+  for (; ; ) {
+    try {
+      return (0, import_node_path.join)(nodeFs.realpathSync(existing), ...missing);
+    } catch (error) {
+      if (error.code !== "ENOENT") throw error;
+    }
+    const link = danglingLink(existing);
+    if (link !== void 0) return realPathOf((0, import_node_path.join)((0, import_node_path.resolve)((0, import_node_path.dirname)(existing), link), ...missing));
+    const parent = (0, import_node_path.dirname)(existing);
+    if (parent === existing) return (0, import_node_path.join)(existing, ...missing);
+    missing.unshift((0, import_node_path.basename)(existing));
+    existing = parent;
+  }
+}
+function danglingLink(path2) {
+  try {
+    return nodeFs.lstatSync(path2).isSymbolicLink() ? nodeFs.readlinkSync(path2) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function isInside(root, path2) {
+  const rest = (0, import_node_path.relative)(root, path2);
+  return rest === "" || rest !== ".." && !rest.startsWith(`..${import_node_path.sep}`) && !(0, import_node_path.isAbsolute)(rest);
+}
+function describeWriteError(error) {
+  if (error instanceof WriteRefusal) return error.message;
+  const message2 = error?.message ?? String(error);
+  const code = error?.code;
+  return code && message2.startsWith(`${code}: `) ? message2.replace(/, \w+(?: '.*)?$/s, "") : message2.split("\n")[0];
+}
 
 // src/load/scalar-offsets.ts
 function spanRegion(resource, pointer, span) {
@@ -63489,14 +63628,14 @@ function selectedClusterService(reqs, scope) {
 }
 
 // src/load/kustomize.ts
-var import_node_path = require("node:path");
+var import_node_path2 = require("node:path");
 function patchFiles(resources) {
   const patches = /* @__PURE__ */ new Set();
   for (const kustomization of resources) {
     if (kustomization.kind !== "Kustomization" || kustomization.file.path === "-") continue;
-    const base = (0, import_node_path.dirname)(kustomization.file.path);
+    const base = (0, import_node_path2.dirname)(kustomization.file.path);
     const add = (path2) => {
-      if (typeof path2 === "string" && path2 !== "") patches.add((0, import_node_path.resolve)(base, path2));
+      if (typeof path2 === "string" && path2 !== "") patches.add((0, import_node_path2.resolve)(base, path2));
     };
     const { patches: entries, patchesStrategicMerge, patchesJson6902 } = kustomization.body;
     for (const list2 of [entries, patchesJson6902]) if (Array.isArray(list2)) {
@@ -71130,10 +71269,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep5 = "";
+        let sep6 = "";
         for (let sub of this.subs) {
-          out += sep5;
-          sep5 = "|";
+          out += sep6;
+          sep6 = "|";
           out += sub.appendTo();
         }
         break;
@@ -75435,16 +75574,16 @@ function loadSchema(path2) {
 }
 function schemaAt(path2, segments) {
   let file = path2;
-  let node = resolve9(loadSchema(path2));
+  let node = resolve10(loadSchema(path2));
   for (const segment of segments) {
     if (!node) return void 0;
-    if (node.items !== void 0 && /^\d+$/.test(segment)) node = resolve9(node.items);
-    else if (node.properties && Object.hasOwn(node.properties, segment)) node = resolve9(node.properties[segment]);
-    else if (node.additionalProperties && typeof node.additionalProperties === "object") node = resolve9(node.additionalProperties);
+    if (node.items !== void 0 && /^\d+$/.test(segment)) node = resolve10(node.items);
+    else if (node.properties && Object.hasOwn(node.properties, segment)) node = resolve10(node.properties[segment]);
+    else if (node.additionalProperties && typeof node.additionalProperties === "object") node = resolve10(node.additionalProperties);
     else return void 0;
   }
   return node;
-  function resolve9(schema) {
+  function resolve10(schema) {
     for (let hops = 0; schema && typeof schema.$ref === "string" && hops < 10; hops++) {
       const [target, fragment = ""] = schema.$ref.split("#");
       if (target) file = new URL(target, new URL(file, "file:///")).pathname.slice(1);
@@ -77023,13 +77162,13 @@ var spectralRules = catalog.filter((rule) => "checks" in rule);
 var allRules = [...inputRules, ...catalog].map(({ id, level, summary, help }) => ({ id, level, summary, help }));
 
 // src/check/baseline.ts
-var import_node_crypto = require("node:crypto");
+var import_node_crypto2 = require("node:crypto");
 var import_node_fs3 = require("node:fs");
-var import_node_path2 = require("node:path");
+var import_node_path3 = require("node:path");
 function readBaseline(path2, cwd) {
   let text2;
   try {
-    text2 = (0, import_node_fs3.readFileSync)((0, import_node_path2.resolve)(cwd, path2), "utf8");
+    text2 = (0, import_node_fs3.readFileSync)((0, import_node_path3.resolve)(cwd, path2), "utf8");
   } catch (error) {
     const reason = error.code === "ENOENT" ? "no such file" : error.message;
     throw new UsageError(`cannot read baseline ${path2}: ${reason}; write one with --write-baseline ${path2}`);
@@ -77065,18 +77204,18 @@ function fingerprint(finding, seen) {
   const identity = [finding.ruleId, finding.location.file.displayPath, finding.resourceKey, finding.pointer].join("\0");
   const occurrence = (seen.get(identity) ?? 0) + 1;
   seen.set(identity, occurrence);
-  return `${(0, import_node_crypto.createHash)("sha256").update(identity).digest("hex").slice(0, 32)}:${occurrence}`;
+  return `${(0, import_node_crypto2.createHash)("sha256").update(identity).digest("hex").slice(0, 32)}:${occurrence}`;
 }
 
 // src/check/config.ts
 var import_node_fs5 = require("node:fs");
-var import_node_path5 = require("node:path");
+var import_node_path6 = require("node:path");
 var import_node_url4 = require("node:url");
 
 // node_modules/glob/dist/esm/index.min.js
 var import_node_url2 = require("node:url");
 var import_node_diagnostics_channel = require("node:diagnostics_channel");
-var import_node_path3 = require("node:path");
+var import_node_path4 = require("node:path");
 var import_node_url3 = require("node:url");
 var import_fs = require("fs");
 var Qi = __toESM(require("node:fs"), 1);
@@ -79761,7 +79900,7 @@ var Vt = class r extends O {
     return new r(t2, e, this.root, this.roots, this.nocase, this.childrenCache(), s);
   }
   getRootString(t2) {
-    return ln.exec(t2)?.[0] ?? import_node_path3.win32.parse(t2).root;
+    return ln.exec(t2)?.[0] ?? import_node_path4.win32.parse(t2).root;
   }
   getRoot(t2) {
     if (t2 = Ss(t2.toUpperCase()), t2 === this.root.name || /^[\\/]$/.test(t2)) return this.root;
@@ -80033,11 +80172,11 @@ var ot = class extends Jt {
   sep = "\\";
   constructor(t2 = process.cwd(), e = {}) {
     let { nocase: s = true } = e;
-    typeof t2 == "string" && !t2.startsWith("file://") && (t2 = t2.replace(cn, "").replace(fn, "\\")), super(t2, import_node_path3.win32, "\\", { ...e, nocase: s }), this.nocase = s;
+    typeof t2 == "string" && !t2.startsWith("file://") && (t2 = t2.replace(cn, "").replace(fn, "\\")), super(t2, import_node_path4.win32, "\\", { ...e, nocase: s }), this.nocase = s;
     for (let i = this.cwd; i; i = i.parent) i.nocase = this.nocase;
   }
   parseRootPath(t2) {
-    return import_node_path3.win32.parse(t2).root.toUpperCase();
+    return import_node_path4.win32.parse(t2).root.toUpperCase();
   }
   newRoot(t2) {
     return new Vt(this.rootPath, I, void 0, this.roots, this.nocase, this.childrenCache(), { fs: t2 });
@@ -80050,7 +80189,7 @@ var ht = class extends Jt {
   sep = "/";
   constructor(t2 = process.cwd(), e = {}) {
     let { nocase: s = false } = e;
-    super(t2, import_node_path3.posix, "/", { ...e, nocase: s }), this.nocase = s;
+    super(t2, import_node_path4.posix, "/", { ...e, nocase: s }), this.nocase = s;
   }
   parseRootPath(t2) {
     return "/";
@@ -80638,7 +80777,7 @@ var import_yaml3 = __toESM(require_dist(), 1);
 
 // src/load/discover.ts
 var import_node_fs4 = require("node:fs");
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 
 // node_modules/balanced-match/dist/esm/index.js
 var range = (a, b, str) => {
@@ -82019,8 +82158,8 @@ var path = {
   win32: { sep: "\\" },
   posix: { sep: "/" }
 };
-var sep = defaultPlatform === "win32" ? path.win32.sep : path.posix.sep;
-minimatch.sep = sep;
+var sep2 = defaultPlatform === "win32" ? path.win32.sep : path.posix.sep;
+minimatch.sep = sep2;
 var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
 minimatch.GLOBSTAR = GLOBSTAR;
 var filter = (pattern, options) => {
@@ -82204,33 +82343,33 @@ var uncHost = (p) => {
   return h !== -1 && host !== void 0 && host !== "" && host !== GLOBSTAR && share !== void 0 && share !== "" && share !== GLOBSTAR ? h : -1;
 };
 var walkable = (p, dot) => !isDots(p) && (dot || !p.startsWith("."));
-var dotPortion = (f, start, end, dot, sep5) => {
+var dotPortion = (f, start, end, dot, sep6) => {
   for (let k2 = start; k2 < end; ) {
     if (f.charCodeAt(k2) === 46) {
       if (!dot)
         return true;
       const n = f.charCodeAt(k2 + 1) === 46 ? k2 + 2 : k2 + 1;
-      if (n >= end || isSep(f.charCodeAt(n), sep5))
+      if (n >= end || isSep(f.charCodeAt(n), sep6))
         return true;
     }
-    const s = nextSep(f, k2, sep5);
+    const s = nextSep(f, k2, sep6);
     if (s === -1)
       return false;
     k2 = s + 1;
-    while (k2 < end && isSep(f.charCodeAt(k2), sep5))
+    while (k2 < end && isSep(f.charCodeAt(k2), sep6))
       k2++;
   }
   return false;
 };
-var isSep = (c, sep5) => sep5 === "/" ? c === 47 : sep5 === "\\" ? c === 92 : c === 47 || c === 92;
-var nextSep = (f, from, sep5) => {
-  if (sep5 !== "both")
-    return f.indexOf(sep5, from);
+var isSep = (c, sep6) => sep6 === "/" ? c === 47 : sep6 === "\\" ? c === 92 : c === 47 || c === 92;
+var nextSep = (f, from, sep6) => {
+  if (sep6 !== "both")
+    return f.indexOf(sep6, from);
   const s = f.indexOf("/", from);
   const b = f.indexOf("\\", from);
   return s === -1 ? b : b === -1 ? s : Math.min(s, b);
 };
-var lastSep = (f, from, sep5) => sep5 !== "both" ? f.lastIndexOf(sep5, from) : Math.max(f.lastIndexOf("/", from), f.lastIndexOf("\\", from));
+var lastSep = (f, from, sep6) => sep6 !== "both" ? f.lastIndexOf(sep6, from) : Math.max(f.lastIndexOf("/", from), f.lastIndexOf("\\", from));
 var PENDING = {};
 var Minimatch = class {
   options;
@@ -82608,7 +82747,7 @@ var Minimatch = class {
   // level 2, this is only known if none of them are `.` or `..`, so
   // that the path does not change when it is resolved.
   #canMatch(f) {
-    const sep5 = !this.isWindows || !f.includes("\\") ? "/" : f.includes("/") ? "both" : "\\";
+    const sep6 = !this.isWindows || !f.includes("\\") ? "/" : f.includes("/") ? "both" : "\\";
     let ends = this.#endCheck ? 0 : -1;
     let last = "";
     let lastStart = 0;
@@ -82620,14 +82759,14 @@ var Minimatch = class {
       const p = row[row.length - 1];
       let end = ends !== -1 && this.#endRows[r7] && p !== GLOBSTAR;
       if (end && ends === 0) {
-        const i = lastSep(f, f.length, sep5);
+        const i = lastSep(f, f.length, sep6);
         lastStart = i + 1;
         last = f.slice(lastStart);
         if (last === "" && i >= 0) {
           let j2 = i;
-          while (j2 > 0 && isSep(f.charCodeAt(j2 - 1), sep5))
+          while (j2 > 0 && isSep(f.charCodeAt(j2 - 1), sep6))
             j2--;
-          prevStart = j2 === 0 ? 0 : lastSep(f, j2 - 1, sep5) + 1;
+          prevStart = j2 === 0 ? 0 : lastSep(f, j2 - 1, sep6) + 1;
           prev = f.slice(prevStart, j2);
         }
         const resolves = this.#level2 && (isDots(last) || last === "" && prev !== void 0 && isDots(prev));
@@ -82655,15 +82794,15 @@ var Minimatch = class {
       if (shape === "base" && end)
         return "yes";
       if (shape === "tail" && end) {
-        if (this.#level2 && dotPortion(f, 0, tailStart, true, sep5)) {
+        if (this.#level2 && dotPortion(f, 0, tailStart, true, sep6)) {
           return "maybe";
         }
-        if (!dotPortion(f, 0, tailStart, dot, sep5))
+        if (!dotPortion(f, 0, tailStart, dot, sep6))
           return "yes";
         continue;
       }
       if (shape === "mid" || shape === "head") {
-        const m = this.#walk(f, row, shape === "head", dot, sep5);
+        const m = this.#walk(f, row, shape === "head", dot, sep6);
         if (m !== "no")
           return m;
         continue;
@@ -82719,19 +82858,19 @@ var Minimatch = class {
   // it must be able to walk the portions before that one, and there
   // must be a portion after it, which the ** after it can walk. At
   // level 2, this is only known if no portion is `.` or `..`.
-  #walk(f, row, head, dot, sep5) {
-    if (this.#level2 && dotPortion(f, 0, f.length, true, sep5))
+  #walk(f, row, head, dot, sep6) {
+    if (this.#level2 && dotPortion(f, 0, f.length, true, sep6))
       return "maybe";
     const x = row[head ? 0 : 1];
     let s = 0;
-    for (let e = nextSep(f, s, sep5); e !== -1; e = nextSep(f, s, sep5)) {
+    for (let e = nextSep(f, s, sep6); e !== -1; e = nextSep(f, s, sep6)) {
       let next = e + 1;
-      while (next < f.length && isSep(f.charCodeAt(next), sep5))
+      while (next < f.length && isSep(f.charCodeAt(next), sep6))
         next++;
       const hit = typeof x === "string" ? e - s === x.length && f.startsWith(x, s) : e > s && x.testUnchecked(f.slice(s, e));
-      if (hit && !dotPortion(f, next, f.length, dot, sep5))
+      if (hit && !dotPortion(f, next, f.length, dot, sep6))
         return "yes";
-      if (head || dotPortion(f, s, next, dot, sep5))
+      if (head || dotPortion(f, s, next, dot, sep6))
         return "no";
       s = next;
     }
@@ -83290,7 +83429,7 @@ async function discover(paths, cwd, ignore) {
       explicitFilesOnly = false;
       continue;
     }
-    const absolute = (0, import_node_path4.resolve)(cwd, given);
+    const absolute = (0, import_node_path5.resolve)(cwd, given);
     if (!exists(absolute) && je(given, { magicalBraces: true })) {
       const matches = await Ns(given, { cwd, absolute: true, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
       if (matches.length === 0) throw new UsageError(`no files match the pattern "${given}"`);
@@ -83314,7 +83453,7 @@ async function discover(paths, cwd, ignore) {
     explicitFilesOnly = false;
     const real = (0, import_node_fs4.realpathSync)(absolute);
     const inside = await Ns("**/*.{yaml,yml}", { cwd: real, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
-    for (const file of inside) found.push((0, import_node_path4.join)(absolute, file));
+    for (const file of inside) found.push((0, import_node_path5.join)(absolute, file));
   }
   const patterns = ignore.map((pattern) => normalizePattern(cwd, pattern));
   const kept = unique(found.filter((file) => !isIgnored(relativePath(cwd, file), patterns)).sort());
@@ -83342,7 +83481,7 @@ function unique(sortedFiles) {
   return [...chosen.values()].sort();
 }
 function normalizePattern(cwd, pattern) {
-  let normalized = (0, import_node_path4.isAbsolute)(pattern) ? relativePath(cwd, pattern) : pattern.split(import_node_path4.sep).join("/");
+  let normalized = (0, import_node_path5.isAbsolute)(pattern) ? relativePath(cwd, pattern) : pattern.split(import_node_path5.sep).join("/");
   normalized = normalized.replace(/^(\.\/)+/, "");
   return normalized.length > 1 ? normalized.replace(/\/+$/, "") : normalized;
 }
@@ -83363,8 +83502,8 @@ function isIgnored(path2, patterns) {
   return false;
 }
 function relativePath(cwd, path2) {
-  const rel = (0, import_node_path4.isAbsolute)(path2) ? (0, import_node_path4.relative)(cwd, path2) : path2;
-  return rel.split(import_node_path4.sep).join("/");
+  const rel = (0, import_node_path5.isAbsolute)(path2) ? (0, import_node_path5.relative)(cwd, path2) : path2;
+  return rel.split(import_node_path5.sep).join("/");
 }
 function describeError(error) {
   const code = error.code;
@@ -83389,26 +83528,26 @@ async function loadConfig(cwd, choice) {
   if (choice === false) return void 0;
   if (choice !== void 0) {
     if (choice.trim() === "") throw new UsageError("--config needs a file name");
-    return readConfig((0, import_node_path5.resolve)(cwd, choice), choice);
+    return readConfig((0, import_node_path6.resolve)(cwd, choice), choice);
   }
   const found = findConfig(cwd);
   return found === void 0 ? void 0 : readConfig(found, relativePath(cwd, found));
 }
 function findConfig(cwd) {
-  const start = (0, import_node_path5.resolve)(cwd);
+  const start = (0, import_node_path6.resolve)(cwd);
   const here = configIn(start);
   if (here !== void 0) return here;
   const root = gitRoot(start);
   return root === void 0 || root === start ? void 0 : configIn(root);
 }
 function gitRoot(start) {
-  for (let dir = start; ; dir = (0, import_node_path5.dirname)(dir)) {
-    if ((0, import_node_fs5.existsSync)((0, import_node_path5.join)(dir, ".git"))) return dir;
-    if ((0, import_node_path5.dirname)(dir) === dir) return void 0;
+  for (let dir = start; ; dir = (0, import_node_path6.dirname)(dir)) {
+    if ((0, import_node_fs5.existsSync)((0, import_node_path6.join)(dir, ".git"))) return dir;
+    if ((0, import_node_path6.dirname)(dir) === dir) return void 0;
   }
 }
 function configIn(dir) {
-  const present2 = CONFIG_NAMES.map((name2) => (0, import_node_path5.join)(dir, name2)).filter(isFile);
+  const present2 = CONFIG_NAMES.map((name2) => (0, import_node_path6.join)(dir, name2)).filter(isFile);
   if (present2.length > 1) throw new UsageError(`both ${CONFIG_NAMES.join(" and ")} are in ${dir}; keep one of them`);
   return present2[0];
 }
@@ -83446,13 +83585,13 @@ async function readConfig(file, display) {
   return resolveConfig(data, file, where2);
 }
 function resolveConfig(data, file, where2) {
-  const dir = (0, import_node_path5.dirname)(file);
+  const dir = (0, import_node_path6.dirname)(file);
   data.include?.forEach((entry, index2) => {
-    if (!je(entry, { magicalBraces: true }) && !(0, import_node_fs5.existsSync)((0, import_node_path5.resolve)(dir, entry)))
+    if (!je(entry, { magicalBraces: true }) && !(0, import_node_fs5.existsSync)((0, import_node_path6.resolve)(dir, entry)))
       throw new UsageError(`${where2(["include", index2])}: no such file or directory "${entry}" (paths are relative to the config file's folder)`);
   });
   const rulesets = (data.rulesets ?? []).map((entry, index2) => {
-    const path2 = (0, import_node_path5.resolve)(dir, entry);
+    const path2 = (0, import_node_path6.resolve)(dir, entry);
     if (!isFile(path2)) throw new UsageError(`${where2(["rulesets", index2])}: no such file "${entry}" (paths are relative to the config file's folder)`);
     return path2;
   });
@@ -83472,7 +83611,7 @@ function resolveConfig(data, file, where2) {
 }
 function mergeOptions(given, config, cwd) {
   if (!config) return given;
-  const fromConfig = (path2) => relativePath(cwd, (0, import_node_path5.resolve)(config.dir, path2)) || ".";
+  const fromConfig = (path2) => relativePath(cwd, (0, import_node_path6.resolve)(config.dir, path2)) || ".";
   const noPaths = given.paths === void 0 || given.paths.length === 0;
   return {
     ...given,
@@ -83483,13 +83622,13 @@ function mergeOptions(given, config, cwd) {
     substitutionLevel: given.substitutionLevel ?? config.substitutionLevel,
     rules: { ...config.rules, ...given.rules },
     // The same file named twice (in the config and with --ruleset) would define its rules twice.
-    rulesets: unique2([...config.rulesets.map((path2) => relativePath(cwd, path2)), ...given.rulesets ?? []], (path2) => (0, import_node_path5.resolve)(cwd, path2)),
+    rulesets: unique2([...config.rulesets.map((path2) => relativePath(cwd, path2)), ...given.rulesets ?? []], (path2) => (0, import_node_path6.resolve)(cwd, path2)),
     federation: { ...config.federation, ...given.federation }
   };
 }
 function isExcludedByConfig(config, file) {
   if (!config || file === "-") return false;
-  const absolute = (0, import_node_path5.resolve)(file);
+  const absolute = (0, import_node_path6.resolve)(file);
   if (absolute === config.file) return true;
   return isIgnored(relativePath(config.dir, absolute), config.exclude.map(normalizeGlob));
 }
@@ -83619,7 +83758,7 @@ function unique2(items, key) {
 // src/load/context.ts
 var import_node_child_process = require("node:child_process");
 var import_node_fs6 = require("node:fs");
-var import_node_path6 = require("node:path");
+var import_node_path7 = require("node:path");
 var import_node_util = require("node:util");
 
 // src/load/read-kinds.ts
@@ -83657,7 +83796,7 @@ async function contextFiles(request) {
   return onePerRealFile(candidates2, request.given);
 }
 function onePerRealFile(candidates2, given) {
-  const taken = new Set(given.map((path2) => realPath(path2) ?? (0, import_node_path6.resolve)(path2)));
+  const taken = new Set(given.map((path2) => realPath(path2) ?? (0, import_node_path7.resolve)(path2)));
   const resolved = candidates2.flatMap((path2) => {
     const real = path2 === "-" ? void 0 : realPath(path2);
     return real === void 0 ? [] : [{ path: path2, real }];
@@ -83675,7 +83814,7 @@ async function gitYamlFiles(cwd) {
   let root;
   try {
     const { stdout } = await run("git", ["rev-parse", "--show-cdup"], { cwd });
-    root = (0, import_node_path6.resolve)(cwd, stdout.trim());
+    root = (0, import_node_path7.resolve)(cwd, stdout.trim());
   } catch {
     return void 0;
   }
@@ -83684,8 +83823,8 @@ async function gitYamlFiles(cwd) {
       cwd: root,
       maxBuffer: GIT_MAX_BUFFER
     });
-    const relative3 = new Set(stdout.split("\0").filter((entry) => entry !== ""));
-    return [...relative3].map((entry) => (0, import_node_path6.join)(root, entry)).filter((path2) => !path2.split(import_node_path6.sep).includes("node_modules"));
+    const relative4 = new Set(stdout.split("\0").filter((entry) => entry !== ""));
+    return [...relative4].map((entry) => (0, import_node_path7.join)(root, entry)).filter((path2) => !path2.split(import_node_path7.sep).includes("node_modules"));
   } catch {
     return void 0;
   }
@@ -83792,9 +83931,9 @@ function parseOnWorkers(sources, threads, script, options) {
   let next = 0;
   let pending = batches.length;
   let live = 0;
-  return new Promise((resolve9) => {
+  return new Promise((resolve10) => {
     const done = () => {
-      if (--pending === 0) resolve9(results);
+      if (--pending === 0) resolve10(results);
     };
     const start = () => {
       const worker = new import_node_worker_threads.Worker(script, { workerData: setup, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
@@ -83858,7 +83997,7 @@ function batchesOf(sources) {
 // src/load/read.ts
 var import_node_buffer = require("node:buffer");
 var import_node_fs8 = require("node:fs");
-var import_node_path7 = require("node:path");
+var import_node_path8 = require("node:path");
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 var BINARY_PROBE = 8e3;
 function readSources(files, unreadable, cwd, stdin, maxFileSize = DEFAULT_MAX_FILE_SIZE) {
@@ -83870,7 +84009,7 @@ function readSources(files, unreadable, cwd, stdin, maxFileSize = DEFAULT_MAX_FI
   for (const { path: path2, reason } of unreadable) unreadableFinding(path2, reason);
   for (const path2 of files) {
     if (path2 === "-") {
-      if (stdin) sources.push(makeSourceFile("-", (0, import_node_path7.isAbsolute)(stdin.filename) ? relativePath(cwd, stdin.filename) : stdin.filename, stdin.text));
+      if (stdin) sources.push(makeSourceFile("-", (0, import_node_path8.isAbsolute)(stdin.filename) ? relativePath(cwd, stdin.filename) : stdin.filename, stdin.text));
       continue;
     }
     const shown = relativePath(cwd, path2);
@@ -83907,7 +84046,7 @@ function megabytes(bytes) {
 
 // src/check/rulesets.ts
 var import_node_fs9 = require("node:fs");
-var import_node_path8 = require("node:path");
+var import_node_path9 = require("node:path");
 var import_yaml4 = __toESM(require_dist(), 1);
 var SEVERITIES = { error: "error", warn: "warning", warning: "warning", info: "note", hint: "note", "0": "error", "1": "warning", "2": "note", "3": "note" };
 var SPECTRAL_SEVERITY = { error: "error", warning: "warn", note: "info" };
@@ -83922,7 +84061,7 @@ async function loadRulesets(files, cwd, reservedIds) {
     };
     let document2;
     try {
-      document2 = (0, import_yaml4.parse)((0, import_node_fs9.readFileSync)((0, import_node_path8.resolve)(cwd, file), "utf8"));
+      document2 = (0, import_yaml4.parse)((0, import_node_fs9.readFileSync)((0, import_node_path9.resolve)(cwd, file), "utf8"));
     } catch (error) {
       throw new UsageError(`cannot read ruleset ${file}: ${String(error.message).split("\n")[0]}`);
     }
@@ -84335,7 +84474,7 @@ async function lintWith(sources, options, readFindings, levels, userRules, conte
   const findings = [...readFindings, ...parsed.findings];
   useFederationDetection(resources, federation);
   const patches = patchFiles(resources);
-  const graph = new Graph(patches.size === 0 ? resources : resources.filter((resource) => !patches.has((0, import_node_path9.resolve)(resource.file.path))));
+  const graph = new Graph(patches.size === 0 ? resources : resources.filter((resource) => !patches.has((0, import_node_path10.resolve)(resource.file.path))));
   const inContext = new Set(context);
   const reported = context.length === 0 ? graph.resources : graph.resources.filter((resource) => !inContext.has(resource.file));
   const ruled = context.length === 0 ? runRules(graphRules, graph, settings, levels) : mergeRuns(
@@ -84493,7 +84632,7 @@ function escapeProperty(text2) {
 }
 
 // src/report/sarif.ts
-var import_node_path10 = require("node:path");
+var import_node_path11 = require("node:path");
 var import_node_url5 = require("node:url");
 var SRCROOT = "%SRCROOT%";
 function formatSarif(result, options) {
@@ -84591,8 +84730,8 @@ function physicalLocation(location2) {
 }
 function artifactLocation(file) {
   const { displayPath: displayPath2, path: path2 } = file;
-  const outside = (0, import_node_path10.isAbsolute)(displayPath2) || displayPath2 === ".." || displayPath2.startsWith("../");
-  if (outside) return { uri: (0, import_node_url5.pathToFileURL)((0, import_node_path10.isAbsolute)(path2) ? path2 : displayPath2).href };
+  const outside = (0, import_node_path11.isAbsolute)(displayPath2) || displayPath2 === ".." || displayPath2.startsWith("../");
+  if (outside) return { uri: (0, import_node_url5.pathToFileURL)((0, import_node_path11.isAbsolute)(path2) ? path2 : displayPath2).href };
   return { uri: relativeUri(displayPath2), uriBaseId: SRCROOT };
 }
 function relativeUri(displayPath2) {
@@ -84670,18 +84809,13 @@ function readInputs(env) {
   };
 }
 async function run2(env) {
-  const workspace = (0, import_node_path11.resolve)(env.GITHUB_WORKSPACE || process.cwd());
+  const workspace = (0, import_node_path12.resolve)(env.GITHUB_WORKSPACE || process.cwd());
   const inputs = readInputs(env);
   provideValidatorRuntime();
   const result = await lint({ paths: inputs.paths, cwd: workspace, config: inputs.config });
   log(formatStylish(result, { color: false }), "fedlint report");
-  const sarifPath = (0, import_node_path11.resolve)(workspace, inputs.sarifFile);
-  try {
-    (0, import_node_fs10.mkdirSync)((0, import_node_path11.dirname)(sarifPath), { recursive: true });
-    (0, import_node_fs10.writeFileSync)(sarifPath, formatSarif(result, { cwd: workspace }));
-  } catch (error) {
-    throw new UsageError(`input sarif-file: cannot write ${inputs.sarifFile}: ${error.message}`);
-  }
+  const sarifPath = (0, import_node_path12.resolve)(workspace, inputs.sarifFile);
+  writeSarif(workspace, sarifPath, inputs.sarifFile, formatSarif(result, { cwd: workspace }));
   const reported = result.findings.filter(isReported);
   const counts = countLevels(reported);
   const failing = failingFindings(reported, inputs.failOn);
@@ -84694,7 +84828,7 @@ async function run2(env) {
     process.stdout.write(formatGithub({ ...result, findings: annotated }));
     remarks.push(`Annotations: ${annotated.length} of ${plural(reported.length, "finding")}, in ${scope.reason}.`);
   }
-  if (result.config) remarks.push(`Configuration: ${(0, import_node_path11.relative)(workspace, result.config).split(import_node_path11.sep).join("/")}.`);
+  if (result.config) remarks.push(`Configuration: ${(0, import_node_path12.relative)(workspace, result.config).split(import_node_path12.sep).join("/")}.`);
   if (env.GITHUB_STEP_SUMMARY) (0, import_node_fs10.appendFileSync)(env.GITHUB_STEP_SUMMARY, formatJobSummary(result, { remarks }));
   if (env.GITHUB_OUTPUT)
     (0, import_node_fs10.appendFileSync)(env.GITHUB_OUTPUT, setOutputs({ "sarif-file": sarifPath, errors: String(counts.error), warnings: String(counts.warning) }));
@@ -84702,6 +84836,19 @@ async function run2(env) {
     workflowError(`internal error in rule ${failure.ruleId}: ${failure.message.split("\n")[0]}; the other rules ran, please report it`);
   if (result.failures.length > 0) return 2;
   return failing.length > 0 ? 1 : 0;
+}
+function writeSarif(workspace, sarifPath, name2, text2) {
+  const cannot = `input sarif-file: cannot write ${name2}`;
+  if (!isInside(workspace, sarifPath)) throw new UsageError(`${cannot}: it is outside the workspace; name a file inside it`);
+  const folder = realPathOf((0, import_node_path12.dirname)(sarifPath));
+  if (!isInside((0, import_node_fs10.realpathSync)(workspace), folder))
+    throw new UsageError(`${cannot}: a symlink in the workspace leads its folder to ${folder}, outside the workspace; name another file`);
+  try {
+    (0, import_node_fs10.mkdirSync)(folder, { recursive: true });
+    writeFileAtomic((0, import_node_path12.join)(folder, (0, import_node_path12.basename)(sarifPath)), text2);
+  } catch (error) {
+    throw new UsageError(`${cannot}: ${describeWriteError(error)}`);
+  }
 }
 var RANK2 = { note: 0, warning: 1, error: 2 };
 function failingFindings(findings, failOn) {
@@ -84737,7 +84884,7 @@ async function pullRequestFiles(env, workspace) {
     const root = top.trim();
     const realWorkspace = (0, import_node_fs10.realpathSync)(workspace);
     const files = new Set(
-      names.split("\0").filter(Boolean).map((name2) => (0, import_node_path11.relative)(realWorkspace, (0, import_node_path11.join)(root, name2)).split(import_node_path11.sep).join("/"))
+      names.split("\0").filter(Boolean).map((name2) => (0, import_node_path12.relative)(realWorkspace, (0, import_node_path12.join)(root, name2)).split(import_node_path12.sep).join("/"))
     );
     return { files, reason: `the ${plural(files.size, "file")} the pull request changes` };
   } catch (error) {
@@ -84749,8 +84896,8 @@ async function pullRequestFiles(env, workspace) {
 }
 function setOutputs(outputs) {
   return Object.entries(outputs).map(([name2, value]) => {
-    let delimiter = `ghadelimiter_${(0, import_node_crypto2.randomUUID)()}`;
-    while (value.includes(delimiter)) delimiter = `ghadelimiter_${(0, import_node_crypto2.randomUUID)()}`;
+    let delimiter = `ghadelimiter_${(0, import_node_crypto3.randomUUID)()}`;
+    while (value.includes(delimiter)) delimiter = `ghadelimiter_${(0, import_node_crypto3.randomUUID)()}`;
     return `${name2}<<${delimiter}
 ${value}
 ${delimiter}
@@ -84758,7 +84905,7 @@ ${delimiter}
   }).join("");
 }
 function log(text2, title) {
-  const token = (0, import_node_crypto2.randomUUID)();
+  const token = (0, import_node_crypto3.randomUUID)();
   process.stdout.write(`::group::${title}
 ::stop-commands::${token}
 ${text2}::${token}::
