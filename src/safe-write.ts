@@ -2,8 +2,8 @@
 // untrusted content: a pull request from a fork can commit a symlink where fedlint writes, and a disk can fill up.
 // A file is written whole into a new temporary file beside it and renamed over the target, so that:
 // - an error (ENOSPC, EFBIG, EIO) leaves the target as it was, never cut off: the temporary file is removed;
-// - rename replaces the name itself and never follows a symlink there; a symlink at the target is refused anyway,
-//   as writing "through" it was what the user asked for and cannot be done safely;
+// - rename replaces the name itself and never follows a symlink there; a symlink at the target is refused all the
+//   same, with a reason, rather than silently turned into a file: whoever put it there meant the file it names;
 // - the temporary file is created exclusively (`wx`: O_CREAT | O_EXCL), so nothing planted at its name is followed;
 // - with `expected`, the target is compared with those bytes just before the rename: an edit saved meanwhile is kept.
 // A bottom-layer utility: it knows nothing of lint results, only of paths and bytes.
