@@ -7668,11 +7668,11 @@ function __metadata(metadataKey, metadataValue) {
 }
 function __awaiter(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve10) {
-      resolve10(value);
+    return value instanceof P2 ? value : new P2(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve10, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -7688,7 +7688,7 @@ function __awaiter(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -7879,14 +7879,14 @@ function __asyncValues(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v2) {
-      return new Promise(function(resolve10, reject) {
-        v2 = o[n](v2), settle(resolve10, reject, v2.done, v2.value);
+      return new Promise(function(resolve11, reject) {
+        v2 = o[n](v2), settle(resolve11, reject, v2.done, v2.value);
       });
     };
   }
-  function settle(resolve10, reject, d, v2) {
+  function settle(resolve11, reject, d, v2) {
     Promise.resolve(v2).then(function(v3) {
-      resolve10({ value: v3, done: d });
+      resolve11({ value: v3, done: d });
     }, reject);
   }
 }
@@ -11468,7 +11468,7 @@ var require_lodash = __commonJS({
           }
           return mapped.length && mapped[0] === arrays[0] ? baseIntersection(mapped, undefined2, comparator) : [];
         });
-        function join6(array, separator) {
+        function join7(array, separator) {
           return array == null ? "" : nativeJoin.call(array, separator);
         }
         function last(array) {
@@ -13392,7 +13392,7 @@ var require_lodash = __commonJS({
         lodash.isUndefined = isUndefined;
         lodash.isWeakMap = isWeakMap;
         lodash.isWeakSet = isWeakSet;
-        lodash.join = join6;
+        lodash.join = join7;
         lodash.kebabCase = kebabCase;
         lodash.last = last;
         lodash.lastIndexOf = lastIndexOf;
@@ -13890,13 +13890,13 @@ var require_index_cjs = __commonJS({
       let e = r7, n = "";
       return t2 > 0 && (e = r7.slice(0, t2), n = r7.slice(t2)), { name: e, ext: n };
     }
-    var basename = (r7, t2) => {
+    var basename3 = (r7, t2) => {
       const e = normalizeParsed(parse4(r7)).path.pop();
       if (!e) return "";
       const { name: n, ext: o } = parseBase(e);
       return true === t2 || t2 === o ? n : `${n}${o}`;
     };
-    var dirname5 = (r7) => {
+    var dirname6 = (r7) => {
       const t2 = normalizeParsed(parse4(r7));
       return t2.path.pop(), format3(normalizeParsed(t2));
     };
@@ -13906,14 +13906,14 @@ var require_index_cjs = __commonJS({
       const { ext: e } = parseBase(t2);
       return e;
     };
-    function isAbsolute4(r7) {
+    function isAbsolute5(r7) {
       return parse4(r7).absolute;
     }
     function isURL(r7) {
       const t2 = parse4(r7);
       return "http" === t2.protocol || "https" === t2.protocol;
     }
-    var join6 = (...r7) => {
+    var join7 = (...r7) => {
       if (0 === r7.length) return ".";
       const t2 = r7.map(parse4), e = Object.assign({}, t2[0]);
       for (let n = 1; n < t2.length; n++) {
@@ -13934,10 +13934,10 @@ var require_index_cjs = __commonJS({
       for (let r8 = 0; r8 < o && n.path[0] === e.path[0]; r8++) n.path.shift(), e.path.shift();
       return e.path.unshift(...n.path.fill("..")), format3({ origin: null, drive: null, absolute: false, protocol: null, path: e.path });
     }
-    function resolve10(...r7) {
+    function resolve11(...r7) {
       if (0 === r7.length) return ".";
       const t2 = normalizeParsed(parse4(r7[r7.length - 1]));
-      return t2.absolute ? format3(t2) : join6(...r7);
+      return t2.absolute ? format3(t2) : join7(...r7);
     }
     var startsWithWindowsDrive = (r7) => {
       return null !== parse4(r7).drive;
@@ -13951,7 +13951,7 @@ var require_index_cjs = __commonJS({
     function serializeSrn({ shortcode: r7, orgSlug: t2, projectSlug: e, uri: n = "" }) {
       return [r7, t2, e, n.replace(/^\//, "")].filter(Boolean).join("/");
     }
-    exports2.basename = basename, exports2.deserializeSrn = deserializeSrn, exports2.dirname = dirname5, exports2.extname = extname, exports2.format = format3, exports2.isAbsolute = isAbsolute4, exports2.isURL = isURL, exports2.join = join6, exports2.normalize = normalize2, exports2.parse = parse4, exports2.relative = relative4, exports2.resolve = resolve10, exports2.sep = "/", exports2.serializeSrn = serializeSrn, exports2.startsWithWindowsDrive = startsWithWindowsDrive, exports2.stripRoot = stripRoot, exports2.toFSPath = normalize2;
+    exports2.basename = basename3, exports2.deserializeSrn = deserializeSrn, exports2.dirname = dirname6, exports2.extname = extname, exports2.format = format3, exports2.isAbsolute = isAbsolute5, exports2.isURL = isURL, exports2.join = join7, exports2.normalize = normalize2, exports2.parse = parse4, exports2.relative = relative4, exports2.resolve = resolve11, exports2.sep = "/", exports2.serializeSrn = serializeSrn, exports2.startsWithWindowsDrive = startsWithWindowsDrive, exports2.stripRoot = stripRoot, exports2.toFSPath = normalize2;
   }
 });
 
@@ -15694,7 +15694,7 @@ var require_stable = __commonJS({
       return result;
     }
     function stringifyFullFn(key, parent, stack, replacer, indent) {
-      var i, res, join6;
+      var i, res, join7;
       const originalIndentation = indentation;
       var value = parent[key];
       if (typeof value === "object" && value !== null && typeof value.toJSON === "function") {
@@ -15720,12 +15720,12 @@ var require_stable = __commonJS({
             indentation += indent;
             res += `
 ${indentation}`;
-            join6 = `,
+            join7 = `,
 ${indentation}`;
             for (i = 0; i < value.length - 1; i++) {
               const tmp2 = stringifyFullFn(i, value, stack, replacer, indent);
               res += tmp2 !== void 0 ? tmp2 : "null";
-              res += join6;
+              res += join7;
             }
             const tmp = stringifyFullFn(i, value, stack, replacer, indent);
             res += tmp !== void 0 ? tmp : "null";
@@ -15747,7 +15747,7 @@ ${originalIndentation}`;
           indentation += indent;
           res += `
 ${indentation}`;
-          join6 = `,
+          join7 = `,
 ${indentation}`;
           var separator = "";
           for (i = 0; i < keys.length; i++) {
@@ -15755,7 +15755,7 @@ ${indentation}`;
             const tmp = stringifyFullFn(key, value, stack, replacer, indent);
             if (tmp !== void 0) {
               res += `${separator}"${strEscape(key)}": ${tmp}`;
-              separator = join6;
+              separator = join7;
             }
           }
           if (separator !== "") {
@@ -15777,7 +15777,7 @@ ${originalIndentation}`;
       }
     }
     function stringifyFullArr(key, value, stack, replacer, indent) {
-      var i, res, join6;
+      var i, res, join7;
       const originalIndentation = indentation;
       if (typeof value === "object" && value !== null && typeof value.toJSON === "function") {
         value = value.toJSON(key);
@@ -15801,12 +15801,12 @@ ${originalIndentation}`;
             indentation += indent;
             res += `
 ${indentation}`;
-            join6 = `,
+            join7 = `,
 ${indentation}`;
             for (i = 0; i < value.length - 1; i++) {
               const tmp2 = stringifyFullArr(i, value[i], stack, replacer, indent);
               res += tmp2 !== void 0 ? tmp2 : "null";
-              res += join6;
+              res += join7;
             }
             const tmp = stringifyFullArr(i, value[i], stack, replacer, indent);
             res += tmp !== void 0 ? tmp : "null";
@@ -15827,7 +15827,7 @@ ${originalIndentation}`;
           indentation += indent;
           res += `
 ${indentation}`;
-          join6 = `,
+          join7 = `,
 ${indentation}`;
           var separator = "";
           for (i = 0; i < replacer.length; i++) {
@@ -15836,7 +15836,7 @@ ${indentation}`;
               const tmp = stringifyFullArr(key, value[key], stack, replacer, indent);
               if (tmp !== void 0) {
                 res += `${separator}"${strEscape(key)}": ${tmp}`;
-                separator = join6;
+                separator = join7;
               }
             }
           }
@@ -15859,7 +15859,7 @@ ${originalIndentation}`;
       }
     }
     function stringifyIndent(key, value, stack, indent) {
-      var i, res, join6;
+      var i, res, join7;
       const originalIndentation = indentation;
       switch (typeof value) {
         case "object":
@@ -15889,12 +15889,12 @@ ${originalIndentation}`;
             indentation += indent;
             res += `
 ${indentation}`;
-            join6 = `,
+            join7 = `,
 ${indentation}`;
             for (i = 0; i < value.length - 1; i++) {
               const tmp2 = stringifyIndent(i, value[i], stack, indent);
               res += tmp2 !== void 0 ? tmp2 : "null";
-              res += join6;
+              res += join7;
             }
             const tmp = stringifyIndent(i, value[i], stack, indent);
             res += tmp !== void 0 ? tmp : "null";
@@ -15916,7 +15916,7 @@ ${originalIndentation}`;
           indentation += indent;
           res += `
 ${indentation}`;
-          join6 = `,
+          join7 = `,
 ${indentation}`;
           var separator = "";
           for (i = 0; i < keys.length; i++) {
@@ -15924,7 +15924,7 @@ ${indentation}`;
             const tmp = stringifyIndent(key, value[key], stack, indent);
             if (tmp !== void 0) {
               res += `${separator}"${strEscape(key)}": ${tmp}`;
-              separator = join6;
+              separator = join7;
             }
           }
           if (separator !== "") {
@@ -21038,11 +21038,11 @@ function __metadata2(metadataKey, metadataValue) {
 }
 function __awaiter2(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve10) {
-      resolve10(value);
+    return value instanceof P2 ? value : new P2(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve10, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21058,7 +21058,7 @@ function __awaiter2(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -21236,14 +21236,14 @@ function __asyncValues2(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v2) {
-      return new Promise(function(resolve10, reject) {
-        v2 = o[n](v2), settle(resolve10, reject, v2.done, v2.value);
+      return new Promise(function(resolve11, reject) {
+        v2 = o[n](v2), settle(resolve11, reject, v2.done, v2.value);
       });
     };
   }
-  function settle(resolve10, reject, d, v2) {
+  function settle(resolve11, reject, d, v2) {
     Promise.resolve(v2).then(function(v3) {
-      resolve10({ value: v3, done: d });
+      resolve11({ value: v3, done: d });
     }, reject);
   }
 }
@@ -23363,7 +23363,7 @@ var require_lib2 = __commonJS({
       let accum = [];
       let accumBytes = 0;
       let abort = false;
-      return new Body.Promise(function(resolve10, reject) {
+      return new Body.Promise(function(resolve11, reject) {
         let resTimeout;
         if (_this4.timeout) {
           resTimeout = setTimeout(function() {
@@ -23397,7 +23397,7 @@ var require_lib2 = __commonJS({
           }
           clearTimeout(resTimeout);
           try {
-            resolve10(Buffer.concat(accum, accumBytes));
+            resolve11(Buffer.concat(accum, accumBytes));
           } catch (err) {
             reject(new FetchError(`Could not create Buffer from response body for ${_this4.url}: ${err.message}`, "system", err));
           }
@@ -24072,7 +24072,7 @@ var require_lib2 = __commonJS({
         throw new Error("native promise missing, set fetch.Promise to your favorite alternative");
       }
       Body.Promise = fetch.Promise;
-      return new fetch.Promise(function(resolve10, reject) {
+      return new fetch.Promise(function(resolve11, reject) {
         const request = new Request(url, opts);
         const options = getNodeRequestOptions(request);
         const send = (options.protocol === "https:" ? https : http).request;
@@ -24205,7 +24205,7 @@ var require_lib2 = __commonJS({
                   requestOpts.body = void 0;
                   requestOpts.headers.delete("content-length");
                 }
-                resolve10(fetch(new Request(locationURL, requestOpts)));
+                resolve11(fetch(new Request(locationURL, requestOpts)));
                 finalize();
                 return;
             }
@@ -24226,7 +24226,7 @@ var require_lib2 = __commonJS({
           const codings = headers.get("Content-Encoding");
           if (!request.compress || request.method === "HEAD" || codings === null || res.statusCode === 204 || res.statusCode === 304) {
             response = new Response(body, response_options);
-            resolve10(response);
+            resolve11(response);
             return;
           }
           const zlibOptions = {
@@ -24236,7 +24236,7 @@ var require_lib2 = __commonJS({
           if (codings == "gzip" || codings == "x-gzip") {
             body = body.pipe(zlib.createGunzip(zlibOptions));
             response = new Response(body, response_options);
-            resolve10(response);
+            resolve11(response);
             return;
           }
           if (codings == "deflate" || codings == "x-deflate") {
@@ -24248,12 +24248,12 @@ var require_lib2 = __commonJS({
                 body = body.pipe(zlib.createInflateRaw());
               }
               response = new Response(body, response_options);
-              resolve10(response);
+              resolve11(response);
             });
             raw.on("end", function() {
               if (!response) {
                 response = new Response(body, response_options);
-                resolve10(response);
+                resolve11(response);
               }
             });
             return;
@@ -24261,11 +24261,11 @@ var require_lib2 = __commonJS({
           if (codings == "br" && typeof zlib.createBrotliDecompress === "function") {
             body = body.pipe(zlib.createBrotliDecompress());
             response = new Response(body, response_options);
-            resolve10(response);
+            resolve11(response);
             return;
           }
           response = new Response(body, response_options);
-          resolve10(response);
+          resolve11(response);
         });
         writeToStream(req, request);
       });
@@ -24361,13 +24361,13 @@ var require_file = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var fs_1 = require("fs");
     function resolveFile(ref) {
-      return new Promise((resolve10, reject) => {
+      return new Promise((resolve11, reject) => {
         const path2 = ref.href();
         fs_1.readFile(path2, "utf8", (err, data) => {
           if (err) {
             reject(err);
           } else {
-            resolve10(data);
+            resolve11(data);
           }
         });
       });
@@ -31236,12 +31236,12 @@ var require_reader = __commonJS({
         }
       } else {
         try {
-          return await new Promise((resolve10, reject) => {
+          return await new Promise((resolve11, reject) => {
             fs2.readFile(name2, opts.encoding, (err, data) => {
               if (err !== null) {
                 reject(err);
               } else {
-                resolve10(data);
+                resolve11(data);
               }
             });
           });
@@ -34016,7 +34016,7 @@ var require_bundle = __commonJS({
         }
         return v2;
       }
-      function contains3(array, obj) {
+      function contains2(array, obj) {
         for (var i = 0; i < array.length; i++) {
           if (array[i] === obj) {
             return true;
@@ -34031,10 +34031,10 @@ var require_bundle = __commonJS({
         for (var i = 0; i < tokens.length; i++) {
           var item = tokens[i];
           if (item.type === IVAR || item.type === IVARNAME) {
-            if (!withMembers && !contains3(symbols, item.value)) {
+            if (!withMembers && !contains2(symbols, item.value)) {
               symbols.push(item.value);
             } else if (prevVar !== null) {
-              if (!contains3(symbols, prevVar)) {
+              if (!contains2(symbols, prevVar)) {
                 symbols.push(prevVar);
               }
               prevVar = item.value;
@@ -34046,13 +34046,13 @@ var require_bundle = __commonJS({
           } else if (item.type === IEXPR) {
             getSymbols(item.value, symbols, options);
           } else if (prevVar !== null) {
-            if (!contains3(symbols, prevVar)) {
+            if (!contains2(symbols, prevVar)) {
               symbols.push(prevVar);
             }
             prevVar = null;
           }
         }
-        if (prevVar !== null && !contains3(symbols, prevVar)) {
+        if (prevVar !== null && !contains2(symbols, prevVar)) {
           symbols.push(prevVar);
         }
       }
@@ -34540,7 +34540,7 @@ var require_bundle = __commonJS({
         if (typeof value === "undefined") {
           return true;
         } else if (Array.isArray(value)) {
-          return contains3(value, token.value);
+          return contains2(value, token.value);
         } else if (typeof value === "function") {
           return value(token);
         } else {
@@ -34861,7 +34861,7 @@ var require_bundle = __commonJS({
         return Boolean(a || b);
       }
       function inOperator(a, b) {
-        return contains3(b, a);
+        return contains2(b, a);
       }
       function sinh(a) {
         return (Math.exp(a) - Math.exp(-a)) / 2;
@@ -44715,11 +44715,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -44736,10 +44736,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -44800,8 +44800,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -44830,12 +44830,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -44888,12 +44888,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -44916,10 +44916,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -44955,10 +44955,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -45000,11 +45000,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a, _b;
-        super.optimizeNames(names, constants2);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
+        super.optimizeNames(names, constants3);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -45305,7 +45305,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -45320,14 +45320,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants2[n.str];
+        const c = constants3[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -47289,7 +47289,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve10.call(this, root, ref);
+      let _sch = resolve11.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -47316,7 +47316,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve10(root, ref) {
+    function resolve11(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -48180,7 +48180,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve10(baseURI, relativeURI, options) {
+    function resolve11(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -48571,7 +48571,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve10,
+      resolve: resolve11,
       resolveComponent,
       equal,
       serialize,
@@ -56528,14 +56528,14 @@ var require_AsyncFromSyncIteratorContinuation = __commonJS({
       if (!$Promise) {
         throw new $SyntaxError("This environment does not support Promises.");
       }
-      return new $Promise(function(resolve10) {
+      return new $Promise(function(resolve11) {
         var done = IteratorComplete(result);
         var value = IteratorValue(result);
         var valueWrapper = PromiseResolve($Promise, value);
         var onFulfilled = function(value2) {
           return CreateIteratorResultObject(value2, done);
         };
-        resolve10($then(valueWrapper, onFulfilled));
+        resolve11($then(valueWrapper, onFulfilled));
       });
     };
   }
@@ -57084,7 +57084,7 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
         var O2 = this;
         SLOT.assert(O2, "[[SyncIteratorRecord]]");
         var argsLength = arguments.length;
-        return new $Promise(function(resolve10) {
+        return new $Promise(function(resolve11) {
           var syncIteratorRecord = SLOT.get(O2, "[[SyncIteratorRecord]]");
           var result;
           if (argsLength > 0) {
@@ -57092,7 +57092,7 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
           } else {
             result = IteratorNext(syncIteratorRecord);
           }
-          resolve10(AsyncFromSyncIteratorContinuation(result));
+          resolve11(AsyncFromSyncIteratorContinuation(result));
         });
       },
       "return": function() {
@@ -57103,12 +57103,12 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
         SLOT.assert(O2, "[[SyncIteratorRecord]]");
         var valueIsPresent = arguments.length > 0;
         var value = valueIsPresent ? arguments[0] : void 0;
-        return new $Promise(function(resolve10, reject) {
+        return new $Promise(function(resolve11, reject) {
           var syncIterator = SLOT.get(O2, "[[SyncIteratorRecord]]")["[[Iterator]]"];
           var iteratorReturn = GetMethod(syncIterator, "return");
           if (typeof iteratorReturn === "undefined") {
             var iterResult = CreateIteratorResultObject(value, true);
-            Call(resolve10, void 0, [iterResult]);
+            Call(resolve11, void 0, [iterResult]);
             return;
           }
           var result;
@@ -57121,7 +57121,7 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
             Call(reject, void 0, [new $TypeError("Iterator `return` method returned a non-object value.")]);
             return;
           }
-          resolve10(AsyncFromSyncIteratorContinuation(result));
+          resolve11(AsyncFromSyncIteratorContinuation(result));
         });
       },
       "throw": function() {
@@ -57132,7 +57132,7 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
         SLOT.assert(O2, "[[SyncIteratorRecord]]");
         var valueIsPresent = arguments.length > 0;
         var value = valueIsPresent ? arguments[0] : void 0;
-        return new $Promise(function(resolve10, reject) {
+        return new $Promise(function(resolve11, reject) {
           var syncIterator = SLOT.get(O2, "[[SyncIteratorRecord]]")["[[Iterator]]"];
           var throwMethod = GetMethod(syncIterator, "throw");
           if (typeof throwMethod === "undefined") {
@@ -57149,7 +57149,7 @@ var require_CreateAsyncFromSyncIterator = __commonJS({
             Call(reject, void 0, [new $TypeError("Iterator `throw` method returned a non-object value.")]);
             return;
           }
-          resolve10(AsyncFromSyncIteratorContinuation(
+          resolve11(AsyncFromSyncIteratorContinuation(
             result
             /* , promiseCapability */
           ));
@@ -61512,10 +61512,10 @@ var require_dist15 = __commonJS({
 
 // src/action/main.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_crypto2 = require("node:crypto");
+var import_node_crypto3 = require("node:crypto");
 var import_node_fs9 = require("node:fs");
 var import_node_module2 = __toESM(require("node:module"), 1);
-var import_node_path12 = require("node:path");
+var import_node_path13 = require("node:path");
 var import_node_util2 = require("node:util");
 var ucs2length = __toESM(require_ucs2length(), 1);
 
@@ -61525,7 +61525,7 @@ var UsageError = class extends Error {
 };
 
 // src/index.ts
-var import_node_path10 = require("node:path");
+var import_node_path11 = require("node:path");
 
 // src/load/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -62377,6 +62377,145 @@ function defineRule(rule) {
 // src/check/fix.ts
 var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
 var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/safe-write.ts
+var import_node_crypto = require("node:crypto");
+var nodeFs = __toESM(require("node:fs"), 1);
+var import_node_path = require("node:path");
+var WriteRefusal = class extends Error {
+  constructor(path2, reason, message2) {
+    super(message2);
+    this.path = path2;
+    this.reason = reason;
+  }
+  path;
+  reason;
+  name = "WriteRefusal";
+};
+var O_NOFOLLOW = nodeFs.constants.O_NOFOLLOW ?? 0;
+function writeFileAtomic(path2, data, options = {}) {
+  const fs2 = options.fs ?? nodeFs;
+  const existing = targetStats(fs2, path2);
+  const temporary = (0, import_node_path.join)((0, import_node_path.dirname)(path2), `.${(0, import_node_path.basename)(path2).slice(0, 64)}.${(0, import_node_crypto.randomBytes)(6).toString("hex")}.fedlint.tmp`);
+  let fd;
+  let created = false;
+  try {
+    fd = fs2.openSync(temporary, "wx", existing ? 384 : 438);
+    created = true;
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    for (let written = 0; written < bytes.length; ) written += fs2.writeSync(fd, bytes, written, bytes.length - written);
+    if (existing) {
+      try {
+        fs2.fchownSync(fd, existing.uid, existing.gid);
+      } catch {
+      }
+      fs2.fchmodSync(fd, existing.mode & 4095);
+    }
+    fs2.fsyncSync(fd);
+    fs2.closeSync(fd);
+    fd = void 0;
+    targetStats(fs2, path2);
+    if (options.expected && !sameBytes(fs2, path2, options.expected))
+      throw new WriteRefusal(path2, "changed", "it changed since fedlint read it");
+    fs2.renameSync(temporary, path2);
+    created = false;
+  } catch (error) {
+    if (fd !== void 0) closeQuietly(fs2, fd);
+    if (created) {
+      try {
+        fs2.unlinkSync(temporary);
+      } catch {
+      }
+    }
+    throw error;
+  }
+  syncFolder(fs2, (0, import_node_path.dirname)(path2));
+}
+function targetStats(fs2, path2) {
+  let stats;
+  try {
+    stats = fs2.lstatSync(path2);
+  } catch (error) {
+    if (error.code === "ENOENT") return void 0;
+    throw error;
+  }
+  if (stats.isSymbolicLink())
+    throw new WriteRefusal(
+      path2,
+      "symlink",
+      `it is a symlink (to ${fs2.readlinkSync(path2)}), and fedlint does not write through symlinks; delete the link or choose another file`
+    );
+  if (!stats.isFile()) throw new WriteRefusal(path2, "not-a-file", "it is not a regular file; choose a file path");
+  return stats;
+}
+function sameBytes(fs2, path2, expected) {
+  let fd;
+  try {
+    fd = fs2.openSync(path2, nodeFs.constants.O_RDONLY | O_NOFOLLOW);
+  } catch (error) {
+    if (error.code === "ENOENT") return false;
+    throw error;
+  }
+  try {
+    return Buffer.from(expected).equals(fs2.readFileSync(fd));
+  } finally {
+    closeQuietly(fs2, fd);
+  }
+}
+function syncFolder(fs2, folder) {
+  let fd;
+  try {
+    fd = fs2.openSync(folder, "r");
+  } catch {
+    return;
+  }
+  try {
+    fs2.fsyncSync(fd);
+  } catch {
+  } finally {
+    closeQuietly(fs2, fd);
+  }
+}
+function closeQuietly(fs2, fd) {
+  try {
+    fs2.closeSync(fd);
+  } catch {
+  }
+}
+function landingPath(path2) {
+  const missing = [];
+  let existing = (0, import_node_path.resolve)(path2);
+  for (; ; ) {
+    try {
+      return (0, import_node_path.join)(nodeFs.realpathSync(existing), ...missing);
+    } catch (error) {
+      if (error.code !== "ENOENT") throw error;
+    }
+    const link = danglingLink(existing);
+    if (link !== void 0) return landingPath((0, import_node_path.join)((0, import_node_path.resolve)((0, import_node_path.dirname)(existing), link), ...missing));
+    const parent = (0, import_node_path.dirname)(existing);
+    if (parent === existing) return (0, import_node_path.join)(existing, ...missing);
+    missing.unshift((0, import_node_path.basename)(existing));
+    existing = parent;
+  }
+}
+function danglingLink(path2) {
+  try {
+    return nodeFs.lstatSync(path2).isSymbolicLink() ? nodeFs.readlinkSync(path2) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function isWithin(root, path2) {
+  const rest = (0, import_node_path.relative)(root, path2);
+  return rest === "" || rest !== ".." && !rest.startsWith(`..${import_node_path.sep}`) && !(0, import_node_path.isAbsolute)(rest);
+}
+function describeWriteError(error) {
+  if (error instanceof WriteRefusal) return error.message;
+  const message2 = error?.message ?? String(error);
+  const code = error?.code;
+  return code && message2.startsWith(`${code}: `) ? message2.replace(/, \w+(?: '.*)?$/s, "") : message2.split("\n")[0];
+}
 
 // src/load/scalar-offsets.ts
 function spanRegion(resource, pointer, span) {
@@ -63485,14 +63624,14 @@ function selectedClusterService(reqs, scope) {
 }
 
 // src/load/kustomize.ts
-var import_node_path = require("node:path");
+var import_node_path2 = require("node:path");
 function patchFiles(resources) {
   const patches = /* @__PURE__ */ new Set();
   for (const kustomization of resources) {
     if (kustomization.kind !== "Kustomization" || kustomization.file.path === "-") continue;
-    const base = (0, import_node_path.dirname)(kustomization.file.path);
+    const base = (0, import_node_path2.dirname)(kustomization.file.path);
     const add = (path2) => {
-      if (typeof path2 === "string" && path2 !== "") patches.add((0, import_node_path.resolve)(base, path2));
+      if (typeof path2 === "string" && path2 !== "") patches.add((0, import_node_path2.resolve)(base, path2));
     };
     const { patches: entries, patchesStrategicMerge, patchesJson6902 } = kustomization.body;
     for (const list2 of [entries, patchesJson6902]) if (Array.isArray(list2)) {
@@ -75431,16 +75570,16 @@ function loadSchema(path2) {
 }
 function schemaAt(path2, segments) {
   let file = path2;
-  let node = resolve10(loadSchema(path2));
+  let node = resolve11(loadSchema(path2));
   for (const segment of segments) {
     if (!node) return void 0;
-    if (node.items !== void 0 && /^\d+$/.test(segment)) node = resolve10(node.items);
-    else if (node.properties && Object.hasOwn(node.properties, segment)) node = resolve10(node.properties[segment]);
-    else if (node.additionalProperties && typeof node.additionalProperties === "object") node = resolve10(node.additionalProperties);
+    if (node.items !== void 0 && /^\d+$/.test(segment)) node = resolve11(node.items);
+    else if (node.properties && Object.hasOwn(node.properties, segment)) node = resolve11(node.properties[segment]);
+    else if (node.additionalProperties && typeof node.additionalProperties === "object") node = resolve11(node.additionalProperties);
     else return void 0;
   }
   return node;
-  function resolve10(schema) {
+  function resolve11(schema) {
     for (let hops = 0; schema && typeof schema.$ref === "string" && hops < 10; hops++) {
       const [target, fragment = ""] = schema.$ref.split("#");
       if (target) file = new URL(target, new URL(file, "file:///")).pathname.slice(1);
@@ -77019,13 +77158,13 @@ var spectralRules = catalog.filter((rule) => "checks" in rule);
 var allRules = [...inputRules, ...catalog].map(({ id, level, summary, help }) => ({ id, level, summary, help }));
 
 // src/check/baseline.ts
-var import_node_crypto = require("node:crypto");
+var import_node_crypto2 = require("node:crypto");
 var import_node_fs3 = require("node:fs");
-var import_node_path2 = require("node:path");
+var import_node_path3 = require("node:path");
 function readBaseline(path2, cwd) {
   let text2;
   try {
-    text2 = (0, import_node_fs3.readFileSync)((0, import_node_path2.resolve)(cwd, path2), "utf8");
+    text2 = (0, import_node_fs3.readFileSync)((0, import_node_path3.resolve)(cwd, path2), "utf8");
   } catch (error) {
     const reason = error.code === "ENOENT" ? "no such file" : error.message;
     throw new UsageError(`cannot read baseline ${path2}: ${reason}; write one with --write-baseline ${path2}`);
@@ -77061,18 +77200,18 @@ function fingerprint(finding, seen) {
   const identity = [finding.ruleId, finding.location.file.displayPath, finding.resourceKey, finding.pointer].join("\0");
   const occurrence = (seen.get(identity) ?? 0) + 1;
   seen.set(identity, occurrence);
-  return `${(0, import_node_crypto.createHash)("sha256").update(identity).digest("hex").slice(0, 32)}:${occurrence}`;
+  return `${(0, import_node_crypto2.createHash)("sha256").update(identity).digest("hex").slice(0, 32)}:${occurrence}`;
 }
 
 // src/check/config.ts
 var import_node_fs7 = require("node:fs");
-var import_node_path7 = require("node:path");
+var import_node_path8 = require("node:path");
 var import_node_url4 = require("node:url");
 
 // node_modules/glob/dist/esm/index.min.js
 var import_node_url2 = require("node:url");
 var import_node_diagnostics_channel = require("node:diagnostics_channel");
-var import_node_path3 = require("node:path");
+var import_node_path4 = require("node:path");
 var import_node_url3 = require("node:url");
 var import_fs = require("fs");
 var Qi = __toESM(require("node:fs"), 1);
@@ -79757,7 +79896,7 @@ var Vt = class r extends O {
     return new r(t2, e, this.root, this.roots, this.nocase, this.childrenCache(), s);
   }
   getRootString(t2) {
-    return ln.exec(t2)?.[0] ?? import_node_path3.win32.parse(t2).root;
+    return ln.exec(t2)?.[0] ?? import_node_path4.win32.parse(t2).root;
   }
   getRoot(t2) {
     if (t2 = Ss(t2.toUpperCase()), t2 === this.root.name || /^[\\/]$/.test(t2)) return this.root;
@@ -80029,11 +80168,11 @@ var ot = class extends Jt {
   sep = "\\";
   constructor(t2 = process.cwd(), e = {}) {
     let { nocase: s = true } = e;
-    typeof t2 == "string" && !t2.startsWith("file://") && (t2 = t2.replace(cn, "").replace(fn, "\\")), super(t2, import_node_path3.win32, "\\", { ...e, nocase: s }), this.nocase = s;
+    typeof t2 == "string" && !t2.startsWith("file://") && (t2 = t2.replace(cn, "").replace(fn, "\\")), super(t2, import_node_path4.win32, "\\", { ...e, nocase: s }), this.nocase = s;
     for (let i = this.cwd; i; i = i.parent) i.nocase = this.nocase;
   }
   parseRootPath(t2) {
-    return import_node_path3.win32.parse(t2).root.toUpperCase();
+    return import_node_path4.win32.parse(t2).root.toUpperCase();
   }
   newRoot(t2) {
     return new Vt(this.rootPath, I, void 0, this.roots, this.nocase, this.childrenCache(), { fs: t2 });
@@ -80046,7 +80185,7 @@ var ht = class extends Jt {
   sep = "/";
   constructor(t2 = process.cwd(), e = {}) {
     let { nocase: s = false } = e;
-    super(t2, import_node_path3.posix, "/", { ...e, nocase: s }), this.nocase = s;
+    super(t2, import_node_path4.posix, "/", { ...e, nocase: s }), this.nocase = s;
   }
   parseRootPath(t2) {
     return "/";
@@ -80631,24 +80770,20 @@ Ns.glob = Ns;
 
 // src/load/boundary.ts
 var import_node_fs4 = require("node:fs");
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 function gitRoot(start) {
-  for (let dir = (0, import_node_path4.resolve)(start); ; dir = (0, import_node_path4.dirname)(dir)) {
-    if ((0, import_node_fs4.existsSync)((0, import_node_path4.join)(dir, ".git"))) return dir;
-    if ((0, import_node_path4.dirname)(dir) === dir) return void 0;
+  for (let dir = (0, import_node_path5.resolve)(start); ; dir = (0, import_node_path5.dirname)(dir)) {
+    if ((0, import_node_fs4.existsSync)((0, import_node_path5.join)(dir, ".git"))) return dir;
+    if ((0, import_node_path5.dirname)(dir) === dir) return void 0;
   }
 }
 function repositoryRoot(cwd) {
-  const root = gitRoot(cwd) ?? (0, import_node_path4.resolve)(cwd);
+  const root = gitRoot(cwd) ?? (0, import_node_path5.resolve)(cwd);
   return realPathOf(root) ?? root;
 }
-function isInside(path2, root) {
+function isInside(root, path2) {
   const real = realPathOf(path2);
-  return real !== void 0 && contains2(root, real);
-}
-function contains2(folder, path2) {
-  const rel = (0, import_node_path4.relative)(folder, path2);
-  return rel === "" || rel !== ".." && !rel.startsWith(`..${import_node_path4.sep}`) && !rel.startsWith(import_node_path4.sep) && !/^[A-Za-z]:/.test(rel);
+  return real !== void 0 && isWithin(root, real);
 }
 function realPathOf(path2) {
   try {
@@ -80660,7 +80795,7 @@ function realPathOf(path2) {
 
 // src/load/discover.ts
 var import_node_fs5 = require("node:fs");
-var import_node_path5 = require("node:path");
+var import_node_path6 = require("node:path");
 
 // node_modules/balanced-match/dist/esm/index.js
 var range = (a, b, str) => {
@@ -83314,11 +83449,11 @@ async function discover(paths, cwd, ignore, options = {}) {
       explicitFilesOnly = false;
       continue;
     }
-    const absolute = (0, import_node_path5.resolve)(cwd, given);
+    const absolute = (0, import_node_path6.resolve)(cwd, given);
     const magic = !exists(absolute) && je(given, { magicalBraces: true });
     const named = options.confined ? [] : [realPathOf(magic ? globBase(absolute) : absolute) ?? absolute];
     const entry = magic ? globBase(absolute) : absolute;
-    if (options.confined && exists(entry) && !isInside(entry, root)) {
+    if (options.confined && exists(entry) && !isInside(root, entry)) {
       skipped.push({ path: absolute, reason: outside(entry, root) });
       continue;
     }
@@ -83345,13 +83480,13 @@ async function discover(paths, cwd, ignore, options = {}) {
     explicitFilesOnly = false;
     const real = (0, import_node_fs5.realpathSync)(absolute);
     const inside = await Ns("**/*.{yaml,yml}", { cwd: real, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
-    for (const file of inside) found.push({ path: (0, import_node_path5.join)(absolute, file), within: [root, ...named] });
+    for (const file of inside) found.push({ path: (0, import_node_path6.join)(absolute, file), within: [root, ...named] });
   }
   const patterns = ignore.map((pattern) => normalizePattern(cwd, pattern));
   const notIgnored = found.filter((file) => !isIgnored(relativePath(cwd, file.path), patterns));
   const kept = [];
   for (const file of unique(notIgnored)) {
-    if (file.within.length === 0 || file.real === void 0 || file.within.some((folder) => contains2(folder, file.real))) kept.push(file.path);
+    if (file.within.length === 0 || file.real === void 0 || file.within.some((folder) => isWithin(folder, file.real))) kept.push(file.path);
     else skipped.push({ path: file.path, reason: outside(file.path, root) });
   }
   return { files: stdin ? [STDIN, ...kept] : kept, unreadable, skipped, explicitFilesOnly };
@@ -83360,9 +83495,9 @@ function outside(path2, root) {
   return isLink(path2) ? `it is a symbolic link to ${realPathOf(path2) ?? "a missing file"}, outside the repository (${root})` : `it is outside the repository (${root})`;
 }
 function globBase(pattern) {
-  const segments = pattern.split(import_node_path5.sep);
+  const segments = pattern.split(import_node_path6.sep);
   const literal3 = segments.findIndex((segment) => je(segment, { magicalBraces: true }));
-  return segments.slice(0, literal3 === -1 ? segments.length : literal3).join(import_node_path5.sep) || import_node_path5.sep;
+  return segments.slice(0, literal3 === -1 ? segments.length : literal3).join(import_node_path6.sep) || import_node_path6.sep;
 }
 function exists(path2) {
   try {
@@ -83378,12 +83513,13 @@ function unique(files) {
     const real = realPathOf(file.path);
     const key = real ?? file.path;
     const previous = chosen.get(key);
-    if (previous === void 0 || isLink(previous.path) && !isLink(file.path)) chosen.set(key, { ...file, real });
+    const better = previous === void 0 || isLink(previous.path) && !isLink(file.path) || previous.path === file.path && file.within.length === 0;
+    if (better) chosen.set(key, { ...file, real });
   }
   return [...chosen.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
 function normalizePattern(cwd, pattern) {
-  let normalized = (0, import_node_path5.isAbsolute)(pattern) ? relativePath(cwd, pattern) : pattern.split(import_node_path5.sep).join("/");
+  let normalized = (0, import_node_path6.isAbsolute)(pattern) ? relativePath(cwd, pattern) : pattern.split(import_node_path6.sep).join("/");
   normalized = normalized.replace(/^(\.\/)+/, "");
   return normalized.length > 1 ? normalized.replace(/\/+$/, "") : normalized;
 }
@@ -83404,8 +83540,8 @@ function isIgnored(path2, patterns) {
   return false;
 }
 function relativePath(cwd, path2) {
-  const rel = (0, import_node_path5.isAbsolute)(path2) ? (0, import_node_path5.relative)(cwd, path2) : path2;
-  return rel.split(import_node_path5.sep).join("/");
+  const rel = (0, import_node_path6.isAbsolute)(path2) ? (0, import_node_path6.relative)(cwd, path2) : path2;
+  return rel.split(import_node_path6.sep).join("/");
 }
 function describeError(error, path2) {
   const code = error.code;
@@ -83432,7 +83568,7 @@ var import_yaml3 = __toESM(require_dist(), 1);
 // src/load/read.ts
 var import_node_buffer = require("node:buffer");
 var import_node_fs6 = require("node:fs");
-var import_node_path6 = require("node:path");
+var import_node_path7 = require("node:path");
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 var BINARY_PROBE = 8e3;
 function readSources(files, unreadable, cwd, stdin, maxFileSize = DEFAULT_MAX_FILE_SIZE) {
@@ -83444,7 +83580,7 @@ function readSources(files, unreadable, cwd, stdin, maxFileSize = DEFAULT_MAX_FI
   for (const { path: path2, reason } of unreadable) unreadableFinding(path2, reason);
   for (const path2 of files) {
     if (path2 === "-") {
-      if (stdin) sources.push(makeSourceFile("-", (0, import_node_path6.isAbsolute)(stdin.filename) ? relativePath(cwd, stdin.filename) : stdin.filename, stdin.text));
+      if (stdin) sources.push(makeSourceFile("-", (0, import_node_path7.isAbsolute)(stdin.filename) ? relativePath(cwd, stdin.filename) : stdin.filename, stdin.text));
       continue;
     }
     const shown = relativePath(cwd, path2);
@@ -83587,25 +83723,25 @@ async function loadConfig(cwd, choice) {
   if (choice === false) return void 0;
   if (choice !== void 0) {
     if (choice.trim() === "") throw new UsageError("--config needs a file name");
-    return readConfig((0, import_node_path7.resolve)(cwd, choice), choice);
+    return readConfig((0, import_node_path8.resolve)(cwd, choice), choice);
   }
   const found = findConfig(cwd);
   if (found === void 0) return void 0;
   const root = repositoryRoot(cwd);
   const display = relativePath(cwd, found);
-  if (!isInside(found, root))
+  if (!isInside(root, found))
     throw new UsageError(`${display} is a symbolic link to ${realPathOf(found)}, outside the repository (${root}); fedlint does not read it (name a config file with --config)`);
   return readConfig(found, display, root);
 }
 function findConfig(cwd) {
-  const start = (0, import_node_path7.resolve)(cwd);
+  const start = (0, import_node_path8.resolve)(cwd);
   const here = configIn(start);
   if (here !== void 0) return here;
   const root = gitRoot(start);
   return root === void 0 || root === start ? void 0 : configIn(root);
 }
 function configIn(dir) {
-  const present2 = CONFIG_NAMES.map((name2) => (0, import_node_path7.join)(dir, name2)).filter(isFile);
+  const present2 = CONFIG_NAMES.map((name2) => (0, import_node_path8.join)(dir, name2)).filter(isFile);
   if (present2.length > 1) throw new UsageError(`both ${CONFIG_NAMES.join(" and ")} are in ${dir}; keep one of them`);
   return present2[0];
 }
@@ -83623,15 +83759,15 @@ async function readConfig(file, display, root) {
   return resolveConfig(data ?? {}, file, where2, root);
 }
 function resolveConfig(data, file, where2, root) {
-  const dir = (0, import_node_path7.dirname)(file);
+  const dir = (0, import_node_path8.dirname)(file);
   data.include?.forEach((entry, index2) => {
-    if (!je(entry, { magicalBraces: true }) && !(0, import_node_fs7.existsSync)((0, import_node_path7.resolve)(dir, entry)))
+    if (!je(entry, { magicalBraces: true }) && !(0, import_node_fs7.existsSync)((0, import_node_path8.resolve)(dir, entry)))
       throw new UsageError(`${where2(["include", index2])}: no such file or directory "${entry}" (paths are relative to the config file's folder)`);
   });
   const rulesets = (data.rulesets ?? []).map((entry, index2) => {
-    const path2 = (0, import_node_path7.resolve)(dir, entry);
+    const path2 = (0, import_node_path8.resolve)(dir, entry);
     if (!isFile(path2)) throw new UsageError(`${where2(["rulesets", index2])}: no such file "${entry}" (paths are relative to the config file's folder)`);
-    if (root !== void 0 && !isInside(path2, root))
+    if (root !== void 0 && !isInside(root, path2))
       throw new UsageError(`${where2(["rulesets", index2], "value")}: "${entry}" is outside the repository (${root}); a repository's config may name only its own rulesets (name others with --ruleset)`);
     return path2;
   });
@@ -83651,7 +83787,7 @@ function resolveConfig(data, file, where2, root) {
 }
 function mergeOptions(given, config, cwd) {
   if (!config) return given;
-  const fromConfig = (path2) => relativePath(cwd, (0, import_node_path7.resolve)(config.dir, path2)) || ".";
+  const fromConfig = (path2) => relativePath(cwd, (0, import_node_path8.resolve)(config.dir, path2)) || ".";
   const noPaths = given.paths === void 0 || given.paths.length === 0;
   return {
     ...given,
@@ -83662,13 +83798,13 @@ function mergeOptions(given, config, cwd) {
     substitutionLevel: given.substitutionLevel ?? config.substitutionLevel,
     rules: { ...config.rules, ...given.rules },
     // The same file named twice (in the config and with --ruleset) would define its rules twice.
-    rulesets: unique2([...config.rulesets.map((path2) => relativePath(cwd, path2)), ...given.rulesets ?? []], (path2) => (0, import_node_path7.resolve)(cwd, path2)),
+    rulesets: unique2([...config.rulesets.map((path2) => relativePath(cwd, path2)), ...given.rulesets ?? []], (path2) => (0, import_node_path8.resolve)(cwd, path2)),
     federation: { ...config.federation, ...given.federation }
   };
 }
 function isExcludedByConfig(config, file) {
   if (!config || file === "-") return false;
-  const absolute = (0, import_node_path7.resolve)(file);
+  const absolute = (0, import_node_path8.resolve)(file);
   if (absolute === config.file) return true;
   return isIgnored(relativePath(config.dir, absolute), config.exclude.map(normalizeGlob));
 }
@@ -83774,7 +83910,7 @@ function unique2(items, key) {
 
 // src/load/context.ts
 var import_node_child_process = require("node:child_process");
-var import_node_path8 = require("node:path");
+var import_node_path9 = require("node:path");
 var import_node_util = require("node:util");
 
 // src/load/read-kinds.ts
@@ -83814,12 +83950,12 @@ async function contextFiles(request) {
   );
 }
 function onePerRealFile(candidates2, given, root) {
-  const taken = new Set(given.map((path2) => realPathOf(path2) ?? (0, import_node_path8.resolve)(path2)));
+  const taken = new Set(given.map((path2) => realPathOf(path2) ?? (0, import_node_path9.resolve)(path2)));
   const skipped = [];
   const resolved = candidates2.flatMap((path2) => {
     const real = path2 === "-" ? void 0 : realPathOf(path2);
     if (real === void 0) return [];
-    if (contains2(root, real)) return [{ path: path2, real }];
+    if (isWithin(root, real)) return [{ path: path2, real }];
     skipped.push({ path: path2, reason: outside(path2, root) });
     return [];
   });
@@ -83836,7 +83972,7 @@ async function gitYamlFiles(cwd) {
   let root;
   try {
     const { stdout } = await run("git", ["rev-parse", "--show-cdup"], { cwd });
-    root = (0, import_node_path8.resolve)(cwd, stdout.trim());
+    root = (0, import_node_path9.resolve)(cwd, stdout.trim());
   } catch {
     return void 0;
   }
@@ -83846,7 +83982,7 @@ async function gitYamlFiles(cwd) {
       maxBuffer: GIT_MAX_BUFFER
     });
     const relative4 = new Set(stdout.split("\0").filter((entry) => entry !== ""));
-    return [...relative4].map((entry) => (0, import_node_path8.join)(root, entry)).filter((path2) => !path2.split(import_node_path8.sep).includes("node_modules"));
+    return [...relative4].map((entry) => (0, import_node_path9.join)(root, entry)).filter((path2) => !path2.split(import_node_path9.sep).includes("node_modules"));
   } catch {
     return void 0;
   }
@@ -83946,9 +84082,9 @@ function parseOnWorkers(sources, threads, script, options) {
   let next = 0;
   let pending = batches.length;
   let live = 0;
-  return new Promise((resolve10) => {
+  return new Promise((resolve11) => {
     const done = () => {
-      if (--pending === 0) resolve10(results);
+      if (--pending === 0) resolve11(results);
     };
     const start = () => {
       const worker = new import_node_worker_threads.Worker(script, { workerData: setup, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
@@ -84010,7 +84146,7 @@ function batchesOf(sources) {
 }
 
 // src/check/rulesets.ts
-var import_node_path9 = require("node:path");
+var import_node_path10 = require("node:path");
 
 // src/check/jsonpath.ts
 var JsonPathError = class extends Error {
@@ -84543,7 +84679,7 @@ async function loadRulesets(files, cwd, reservedIds) {
   return rules;
 }
 async function loadRuleset(file, cwd, reservedIds) {
-  const { data, where: where2 } = readYamlFile((0, import_node_path9.resolve)(cwd, file), file, "ruleset");
+  const { data, where: where2 } = readYamlFile((0, import_node_path10.resolve)(cwd, file), file, "ruleset");
   const fail = (path2, what, at2 = "key") => {
     throw new UsageError(`${where2(path2, at2)}: ${what}`);
   };
@@ -85011,7 +85147,7 @@ async function lintWith(sources, options, readFindings, levels, userRules, conte
   const findings = [...readFindings, ...parsed.findings];
   useFederationDetection(resources, federation);
   const patches = patchFiles(resources);
-  const graph = new Graph(patches.size === 0 ? resources : resources.filter((resource) => !patches.has((0, import_node_path10.resolve)(resource.file.path))));
+  const graph = new Graph(patches.size === 0 ? resources : resources.filter((resource) => !patches.has((0, import_node_path11.resolve)(resource.file.path))));
   const inContext = new Set(context);
   const reported = context.length === 0 ? graph.resources : graph.resources.filter((resource) => !inContext.has(resource.file));
   const ruled = context.length === 0 ? runRules(graphRules, graph, settings, levels) : mergeRuns(
@@ -85185,7 +85321,7 @@ function escapeProperty(text2) {
 }
 
 // src/report/sarif.ts
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 var import_node_url5 = require("node:url");
 var SRCROOT = "%SRCROOT%";
 function formatSarif(result, options) {
@@ -85269,8 +85405,8 @@ function physicalLocation(location2) {
 }
 function artifactLocation(file) {
   const { displayPath: displayPath2, path: path2 } = file;
-  const outside2 = (0, import_node_path11.isAbsolute)(displayPath2) || displayPath2 === ".." || displayPath2.startsWith("../");
-  if (outside2) return { uri: (0, import_node_url5.pathToFileURL)((0, import_node_path11.isAbsolute)(path2) ? path2 : displayPath2).href };
+  const outside2 = (0, import_node_path12.isAbsolute)(displayPath2) || displayPath2 === ".." || displayPath2.startsWith("../");
+  if (outside2) return { uri: (0, import_node_url5.pathToFileURL)((0, import_node_path12.isAbsolute)(path2) ? path2 : displayPath2).href };
   return { uri: relativeUri(displayPath2), uriBaseId: SRCROOT };
 }
 function relativeUri(displayPath2) {
@@ -85365,18 +85501,13 @@ function readInputs(env) {
   };
 }
 async function run2(env) {
-  const workspace = (0, import_node_path12.resolve)(env.GITHUB_WORKSPACE || process.cwd());
+  const workspace = (0, import_node_path13.resolve)(env.GITHUB_WORKSPACE || process.cwd());
   const inputs = readInputs(env);
   provideValidatorRuntime();
   const result = await lint({ paths: inputs.paths, cwd: workspace, config: inputs.config, confine: true });
   log(formatStylish(result, { color: false }), "fedlint report");
-  const sarifPath = (0, import_node_path12.resolve)(workspace, inputs.sarifFile);
-  try {
-    (0, import_node_fs9.mkdirSync)((0, import_node_path12.dirname)(sarifPath), { recursive: true });
-    (0, import_node_fs9.writeFileSync)(sarifPath, formatSarif(result, { cwd: workspace }));
-  } catch (error) {
-    throw new UsageError(`input sarif-file: cannot write ${inputs.sarifFile}: ${error.message}`);
-  }
+  const sarifPath = (0, import_node_path13.resolve)(workspace, inputs.sarifFile);
+  writeSarif(workspace, sarifPath, inputs.sarifFile, formatSarif(result, { cwd: workspace }));
   const reported = result.findings.filter(isReported);
   const counts = countLevels(reported);
   const failing = failingFindings(reported, inputs.failOn);
@@ -85389,7 +85520,7 @@ async function run2(env) {
     process.stdout.write(formatGithub({ ...result, findings: annotated }));
     remarks.push(`Annotations: ${annotated.length} of ${plural(reported.length, "finding")}, in ${scope.reason}.`);
   }
-  if (result.config) remarks.push(`Configuration: ${(0, import_node_path12.relative)(workspace, result.config).split(import_node_path12.sep).join("/")}.`);
+  if (result.config) remarks.push(`Configuration: ${(0, import_node_path13.relative)(workspace, result.config).split(import_node_path13.sep).join("/")}.`);
   for (const notice of result.notices ?? []) {
     workflowCommand("warning", notice);
     remarks.push(`fedlint ${notice}.`);
@@ -85401,6 +85532,18 @@ async function run2(env) {
     workflowError(`internal error in rule ${failure.ruleId}: ${failure.message.split("\n")[0]}; the other rules ran, please report it`);
   if (result.failures.length > 0) return 2;
   return failing.length > 0 ? 1 : 0;
+}
+function writeSarif(workspace, sarifPath, name2, text2) {
+  const cannot = `input sarif-file: cannot write ${name2}`;
+  const folder = landingPath((0, import_node_path13.dirname)(sarifPath));
+  if (isWithin(workspace, sarifPath) && !isWithin((0, import_node_fs9.realpathSync)(workspace), folder))
+    throw new UsageError(`${cannot}: a symlink in the workspace leads its folder to ${folder}, outside the workspace; name another file`);
+  try {
+    (0, import_node_fs9.mkdirSync)(folder, { recursive: true });
+    writeFileAtomic((0, import_node_path13.join)(folder, (0, import_node_path13.basename)(sarifPath)), text2);
+  } catch (error) {
+    throw new UsageError(`${cannot}: ${describeWriteError(error)}`);
+  }
 }
 var RANK2 = { note: 0, warning: 1, error: 2 };
 function failingFindings(findings, failOn) {
@@ -85436,7 +85579,7 @@ async function pullRequestFiles(env, workspace) {
     const root = top.trim();
     const realWorkspace = (0, import_node_fs9.realpathSync)(workspace);
     const files = new Set(
-      names.split("\0").filter(Boolean).map((name2) => (0, import_node_path12.relative)(realWorkspace, (0, import_node_path12.join)(root, name2)).split(import_node_path12.sep).join("/"))
+      names.split("\0").filter(Boolean).map((name2) => (0, import_node_path13.relative)(realWorkspace, (0, import_node_path13.join)(root, name2)).split(import_node_path13.sep).join("/"))
     );
     return { files, reason: `the ${plural(files.size, "file")} the pull request changes` };
   } catch (error) {
@@ -85448,8 +85591,8 @@ async function pullRequestFiles(env, workspace) {
 }
 function setOutputs(outputs) {
   return Object.entries(outputs).map(([name2, value]) => {
-    let delimiter = `ghadelimiter_${(0, import_node_crypto2.randomUUID)()}`;
-    while (value.includes(delimiter)) delimiter = `ghadelimiter_${(0, import_node_crypto2.randomUUID)()}`;
+    let delimiter = `ghadelimiter_${(0, import_node_crypto3.randomUUID)()}`;
+    while (value.includes(delimiter)) delimiter = `ghadelimiter_${(0, import_node_crypto3.randomUUID)()}`;
     return `${name2}<<${delimiter}
 ${value}
 ${delimiter}
@@ -85457,7 +85600,7 @@ ${delimiter}
   }).join("");
 }
 function log(text2, title) {
-  const token = (0, import_node_crypto2.randomUUID)();
+  const token = (0, import_node_crypto3.randomUUID)();
   process.stdout.write(`::group::${title}
 ::stop-commands::${token}
 ${text2}::${token}::

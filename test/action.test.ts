@@ -3,7 +3,7 @@
 // bundle is what scripts/build-action.ts builds from today's sources, and it runs from a checkout without node_modules.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -357,6 +357,64 @@ test('a bad input value is one ::error:: line and exit 2, before anything is wri
     assert.is(run.summary, '');
     assert.not.ok(existsSync(join(workspace, 'fedlint.sarif')));
   }
+});
+
+test('sarif-file through a symlink the pull request commits: one ::error:: line, exit 2, nothing written there; outside the workspace by name, written', async () => {
+  const outside = tempDir('outside');
+  writeFileSync(join(outside, 'target'), 'not the Action\'s\n');
+  const errorLines = (run: ActionRun) => run.stdout.split('\n').filter((line) => line.startsWith('::error::'));
+  const refused = (run: ActionRun, why: string) => {
+    assert.is(run.code, 2, run.stdout);
+    assert.equal(errorLines(run), [`::error::fedlint: input sarif-file: cannot write ${why}`]);
+    assert.equal(run.outputs, {});
+    assert.is(run.summary, '');
+  };
+
+  // At the file's own name.
+  const atName = workspaceFrom(SEED);
+  symlinkSync(join(outside, 'target'), join(atName, 'fedlint.sarif'));
+  const throughLink = runAction(atName);
+  assert.is(readFileSync(join(outside, 'target'), 'utf8'), 'not the Action\'s\n');
+  refused(throughLink, `fedlint.sarif: it is a symlink (to ${join(outside, 'target')}), and fedlint does not write through symlinks; delete the link or choose another file`);
+  assert.is(readlinkSync(join(atName, 'fedlint.sarif')), join(outside, 'target'));
+  assert.equal(readdirSync(atName).sort(), ['fedlint.sarif', 'main-cluster.yaml', 'worker-cluster.yaml']);
+
+  // A folder on the way, existing or to be made below it.
+  const inFolder = workspaceFrom(SEED);
+  symlinkSync(outside, join(inFolder, 'reports'));
+  for (const [file, folder] of [['reports/fedlint.sarif', outside], ['reports/new/fedlint.sarif', join(outside, 'new')]]) {
+    const throughFolder = runAction(inFolder, { 'sarif-file': file! });
+    assert.equal(readdirSync(outside), ['target']);
+    refused(throughFolder, `${file}: a symlink in the workspace leads its folder to ${folder}, outside the workspace; name another file`);
+  }
+
+  assert.is(readFileSync(join(outside, 'target'), 'utf8'), 'not the Action\'s\n');
+
+  // Out of the workspace by name (`${{ runner.temp }}/fedlint.sarif`) is the workflow's own choice, not a pull request's.
+  const runnerTemp = tempDir('runner-temp');
+  const named = runAction(inFolder, { 'sarif-file': join(runnerTemp, 'fedlint.sarif') });
+  assert.is(named.code, 1, named.stdout);
+  assert.is(JSON.parse(readFileSync(join(runnerTemp, 'fedlint.sarif'), 'utf8')).version, '2.1.0');
+});
+
+test('a SARIF file that cannot be written whole (a file size limit, EFBIG) leaves the previous one intact: one ::error:: line, exit 2', async () => {
+  const workspace = workspaceFrom(SEED);
+  const previous = `${JSON.stringify({ version: '2.1.0', runs: [] })}\n`;
+  writeFileSync(join(workspace, 'fedlint.sarif'), previous);
+  const files = tempDir('runner');
+  const inputs = Object.entries(DEFAULT_INPUTS).map(([name, value]) => `INPUT_${name.toUpperCase()}=${JSON.stringify(value)}`);
+  // ulimit -f: 4 or 8 KB (dash counts 512-byte blocks, bash 1024), far less than the SARIF report of the example.
+  const command = `ulimit -f 8 && exec env ${inputs.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BUNDLE)}`;
+  const run = spawnSync('sh', ['-c', command], {
+    cwd: workspace,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), GITHUB_WORKSPACE: workspace, GITHUB_EVENT_NAME: 'push', GITHUB_OUTPUT: join(files, 'output') },
+  });
+  assert.is(readFileSync(join(workspace, 'fedlint.sarif'), 'utf8'), previous);
+  assert.is(run.status, 2, run.stdout);
+  assert.equal(run.stdout.split('\n').filter((line) => line.startsWith('::error::')), ['::error::fedlint: input sarif-file: cannot write fedlint.sarif: EFBIG: file too large']);
+  assert.equal(readdirSync(workspace).sort(), ['fedlint.sarif', 'main-cluster.yaml', 'worker-cluster.yaml']);
+  assert.not.ok(existsSync(join(files, 'output')));
 });
 
 test('no input reaches a shell: command substitutions and quotes are only file names', async () => {

@@ -3,7 +3,7 @@
 // a scratch repository, as a team adopting fedlint would run it.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
@@ -149,6 +149,30 @@ test('--write-baseline replaces the report: with --baseline, --format or --outpu
   const unwritable = fedlint(['--write-baseline', join(dir, 'no-such-dir', 'base.sarif')], dir);
   assert.is(unwritable.code, 2);
   assert.match(unwritable.stderr, /^fedlint: cannot write baseline .*no-such-dir\/base\.sarif: ENOENT/);
+});
+
+test('--write-baseline refuses a symlink at the file\'s name (one line, exit 2, the file it names unchanged); a folder the user names may be a link', () => {
+  const dir = scratch();
+  mkdirSync(join(dir, 'elsewhere'));
+  writeFileSync(join(dir, 'elsewhere', 'kept.sarif'), 'kept\n');
+  symlinkSync('elsewhere/kept.sarif', join(dir, 'base.sarif'));
+  const run = fedlint(['--write-baseline', 'base.sarif'], dir);
+  assert.is(readFileSync(join(dir, 'elsewhere', 'kept.sarif'), 'utf8'), 'kept\n');
+  assert.is(run.code, 2);
+  assert.is(run.stdout, '');
+  assert.is(
+    run.stderr,
+    'fedlint: cannot write baseline base.sarif: it is a symlink (to elsewhere/kept.sarif), and fedlint does not write through symlinks; delete the link or choose another file\n',
+  );
+  assert.is(readlinkSync(join(dir, 'base.sarif')), 'elsewhere/kept.sarif');
+  assert.equal(readdirSync(dir).sort(), ['base.sarif', 'elsewhere', 'main-cluster.yaml']);
+
+  // A path typed on the command line is the user's to choose: a symlinked folder in it is followed.
+  symlinkSync('elsewhere', join(dir, 'linked'));
+  const through = fedlint(['--write-baseline', 'linked/new.sarif'], dir);
+  assert.is(through.code, 0, through.stderr);
+  assert.is(JSON.parse(readFileSync(join(dir, 'elsewhere', 'new.sarif'), 'utf8')).runs[0].results.length, 6);
+  assert.equal(readdirSync(join(dir, 'elsewhere')).sort(), ['kept.sarif', 'new.sarif']);
 });
 
 test.run();

@@ -1,7 +1,7 @@
 // End to end through the built CLI (dist/), as a user or CI runs it.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -95,6 +95,23 @@ test('--output writes the report to a file and nothing to stdout', async () => {
   assert.is(run.code, 1);
   assert.is(run.stdout, '');
   assert.is(JSON.parse(readFileSync(out, 'utf8')).version, '2.1.0');
+});
+
+test('--output refuses a symlink at that name: one line, exit 2, the file it names unchanged, no temporary file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fedlint-'));
+  const target = join(mkdtempSync(join(tmpdir(), 'fedlint-')), 'target');
+  writeFileSync(target, 'kept\n');
+  symlinkSync(target, join(dir, 'report.sarif'));
+  const run = fedlint(['--format', 'sarif', '--output', join(dir, 'report.sarif'), '--no-context', SEED]);
+  assert.is(readFileSync(target, 'utf8'), 'kept\n');
+  assert.is(run.code, 2);
+  assert.is(run.stdout, '');
+  assert.is(
+    run.stderr,
+    `fedlint: cannot write ${join(dir, 'report.sarif')}: it is a symlink (to ${target}), and fedlint does not write through symlinks; delete the link or choose another file\n`,
+  );
+  assert.is(readlinkSync(join(dir, 'report.sarif')), target);
+  assert.equal(readdirSync(dir), ['report.sarif']);
 });
 
 test('usage errors exit 2 with one line on stderr', async () => {

@@ -3,23 +3,31 @@
 // none of the fixed findings, the dry run prints the diff and leaves the files alone, and SARIF carries the same edit.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixFindings, planFixes } from '../src/check/fix.js';
+import { fixFindings, planFixes, writeFixedFiles } from '../src/check/fix.js';
 import { lint } from '../src/index.js';
+import type { WriteFs } from '../src/safe-write.js';
 import { toSarif } from '../src/report/sarif.js';
 import type { Finding } from '../src/types.js';
 import { FIXTURES, ROOT, lintPaths, lintText } from './helpers.js';
 
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
-function fedlint(args: string[], options: { cwd: string; input?: string }) {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, input: options.input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+function fedlint(args: string[], options: { cwd: string; input?: string; nodeOptions?: string[]; env?: Record<string, string> }) {
+  const run = spawnSync(process.execPath, [...(options.nodeOptions ?? []), CLI, ...args], {
+    cwd: options.cwd,
+    input: options.input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -436,6 +444,190 @@ test('rename-key refuses to create a duplicate key; overlapping fixes: the first
   const [fixed] = fixFindings([finding, second]);
   assert.is(fixed!.fixed.length, 1);
   assert.ok(fixed!.text.includes("{'match[]': [a]}"), fixed!.text);
+});
+
+// ---- writing: symlinks, full disks, edits saved meanwhile (safe-write.ts) ----
+
+const ABSENT = readFileSync(join(FIXTURES, 'federate-honor-labels/bad/absent.yaml'), 'utf8');
+const ABSENT_FIXED = replaced(ABSENT, [['    - port: web\n', '    - port: web\n      honorLabels: true\n']]);
+const mode = (path: string) => statSync(path).mode & 0o7777;
+
+test('--fix and symlinks: one leading out of the working directory is skipped with a line on stderr and the run goes on; one inside is fixed, the link kept', async () => {
+  const top = realpathSync(mkdtempSync(join(tmpdir(), 'fedlint-fix-links-')));
+  const repo = join(top, 'repo');
+  const outside = join(top, 'outside');
+  mkdirSync(join(repo, 'vendor'), { recursive: true });
+  mkdirSync(join(outside, 'folder'), { recursive: true });
+  writeFileSync(join(outside, 'monitor.yaml'), ABSENT);
+  writeFileSync(join(outside, 'folder', 'monitor.yaml'), ABSENT);
+  writeFileSync(join(repo, 'vendor', 'monitor.yaml'), ABSENT);
+  writeFileSync(join(repo, 'own.yaml'), ABSENT.replace(/worker-eu/g, 'worker-us'));
+  symlinkSync('../outside/monitor.yaml', join(repo, 'link.yaml'));
+  symlinkSync('../outside/folder', join(repo, 'linked'));
+  symlinkSync('vendor/monitor.yaml', join(repo, 'inside.yaml'));
+
+  // vendor/ is ignored, so its file is linted (and fixed) only as inside.yaml, through the link. The links to outside
+  // are linted only when named (a folder walk does not read them, test/boundary.test.ts), as a pre-commit hook names
+  // the files of a commit; named, they are read, and still not written.
+  const run = fedlint(['--fix', '--ignore', 'vendor', '.', 'linked', 'link.yaml'], { cwd: repo });
+  assert.is(readFileSync(join(outside, 'monitor.yaml'), 'utf8'), ABSENT);
+  assert.is(readFileSync(join(outside, 'folder', 'monitor.yaml'), 'utf8'), ABSENT);
+  assert.is(
+    run.stderr,
+    [
+      `fedlint: --fix skipped link.yaml: a symlink leads to ${join(outside, 'monitor.yaml')}, outside the working directory, and --fix writes no file outside it; fix that file where it is`,
+      `fedlint: --fix skipped linked/monitor.yaml: a symlink leads to ${join(outside, 'folder', 'monitor.yaml')}, outside the working directory, and --fix writes no file outside it; fix that file where it is`,
+      'fedlint: fixed 2 problems in 2 files',
+      '',
+    ].join('\n'),
+  );
+  assert.is(readFileSync(join(repo, 'vendor', 'monitor.yaml'), 'utf8'), ABSENT_FIXED);
+  assert.is(readFileSync(join(repo, 'own.yaml'), 'utf8'), ABSENT_FIXED.replace(/worker-eu/g, 'worker-us'));
+  assert.is(readlinkSync(join(repo, 'inside.yaml')), 'vendor/monitor.yaml');
+  assert.is(readlinkSync(join(repo, 'link.yaml')), '../outside/monitor.yaml');
+  assert.equal(readdirSync(repo).sort(), ['inside.yaml', 'link.yaml', 'linked', 'own.yaml', 'vendor']);
+  assert.equal(readdirSync(join(repo, 'vendor')), ['monitor.yaml']);
+  // The report is the lint after the fixes: the skipped files' findings are still there.
+  assert.is(run.code, 1);
+  assert.match(run.stdout, /^link\.yaml:38:7 {2}error {4}ServiceMonitor "worker-eu" endpoint "web" federates without honorLabels/m);
+  assert.match(run.stdout, /^linked\/monitor\.yaml:38:7 {2}error {4}ServiceMonitor "worker-eu" endpoint "web" federates without honorLabels/m);
+  assert.not.match(run.stdout, /^(inside|own)\.yaml:\d+:\d+ .*federate-honor-labels$/m);
+});
+
+test('--fix: a file that is not UTF-8 is skipped with its reason, the others are fixed', async () => {
+  const dir = workspace({ 'good.yaml': ABSENT });
+  const latin1 = Buffer.from(ABSENT.replace('# Wrong: no honorLabels.', '# Wrong: no honorLabels (\u00e9t\u00e9).'), 'latin1');
+  writeFileSync(join(dir, 'latin1.yaml'), latin1);
+  const run = fedlint(['--fix', '.'], { cwd: dir });
+  assert.ok(readFileSync(join(dir, 'latin1.yaml')).equals(latin1));
+  assert.is(
+    run.stderr,
+    'fedlint: --fix skipped latin1.yaml: it is not valid UTF-8, and rewriting it would change bytes no fix is about\nfedlint: fixed 1 problem in 1 file\n',
+  );
+  assert.is(readFileSync(join(dir, 'good.yaml'), 'utf8'), ABSENT_FIXED);
+  assert.is(run.code, 1);
+});
+
+/** A 12 KB monitor that fills three 4 KiB pages to within 8 bytes: its fix (24 bytes more) needs a fourth. */
+function twelveKilobytes(): string {
+  const pages = 3 * 4096 - 8;
+  let text = ABSENT;
+  while (text.length + 80 <= pages) text += `# ${'padding '.repeat(9)}\n`;
+  return text + `#${'-'.repeat(pages - text.length - 2)}\n`;
+}
+
+test('--fix on a full disk (a 64 KiB tmpfs): ENOSPC leaves the 12 KB file whole, no temporary file, one line naming it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fedlint-fix-full-'));
+  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { encoding: 'utf8' });
+  if (mount.status !== 0) {
+    const why = (mount.error?.message ?? mount.stderr).trim() || `exit status ${mount.status}`;
+    process.stdout.write(`\nfix.test.ts: could not mount a 64 KiB tmpfs on ${dir} (${why}): the ENOSPC test checked nothing here; the simulated write errors still ran\n`);
+    return;
+  }
+  try {
+    const big = twelveKilobytes();
+    assert.is(big.length, 12280);
+    writeFileSync(join(dir, 'big.yaml'), big);
+    chmodSync(join(dir, 'big.yaml'), 0o640);
+    // Fill the rest of the disk.
+    const filler = openSync(join(dir, 'filler.bin'), 'w');
+    const chunk = Buffer.alloc(4096, 1);
+    try {
+      for (;;) writeSync(filler, chunk);
+    } catch (error) {
+      assert.is((error as NodeJS.ErrnoException).code, 'ENOSPC');
+    } finally {
+      closeSync(filler);
+    }
+    const run = fedlint(['--fix', '.'], { cwd: dir });
+    assert.is(readFileSync(join(dir, 'big.yaml'), 'utf8'), big);
+    assert.is(mode(join(dir, 'big.yaml')), 0o640);
+    assert.is(run.stderr, 'fedlint: --fix skipped big.yaml: cannot write it (ENOSPC: no space left on device); it is unchanged\n');
+    assert.equal(readdirSync(dir).sort(), ['big.yaml', 'filler.bin']);
+    assert.is(run.code, 1);
+    assert.match(run.stdout, /^big\.yaml:38:7 {2}error {4}ServiceMonitor "worker-eu" endpoint "web" federates without honorLabels/m);
+  } finally {
+    spawnSync('umount', [dir]);
+  }
+});
+
+test('--fix when a write fails (a file size limit, EFBIG): that file is left whole and named, the others are fixed keeping their mode', async () => {
+  const big = twelveKilobytes();
+  const dir = workspace({ 'big.yaml': big, 'small.yaml': ABSENT });
+  chmodSync(join(dir, 'big.yaml'), 0o640);
+  chmodSync(join(dir, 'small.yaml'), 0o604);
+  // dash counts ulimit -f in 512-byte blocks, bash in 1024: a 4 or 8 KB limit, under 12 KB and over 1 KB either way.
+  const command = `ulimit -f 8 && exec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} --fix .`;
+  const run = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.is(readFileSync(join(dir, 'big.yaml'), 'utf8'), big);
+  assert.is(readFileSync(join(dir, 'small.yaml'), 'utf8'), ABSENT_FIXED);
+  assert.is(
+    run.stderr,
+    'fedlint: --fix skipped big.yaml: cannot write it (EFBIG: file too large); it is unchanged\nfedlint: fixed 1 problem in 1 file\n',
+  );
+  assert.is(mode(join(dir, 'big.yaml')), 0o640);
+  assert.is(mode(join(dir, 'small.yaml')), 0o604);
+  assert.equal(readdirSync(dir).sort(), ['big.yaml', 'small.yaml']);
+  assert.is(run.status, 1);
+});
+
+test('writeFixedFiles with a write error simulated (an injected file system): that file is left whole and skipped with the error, the others are written', async () => {
+  const dir = realpathSync(workspace({ 'a.yaml': ABSENT.replace(/worker-eu/g, 'worker-a'), 'b.yaml': ABSENT.replace(/worker-eu/g, 'worker-b') }));
+  const result = await lint({ paths: ['.'], cwd: dir });
+  const renameFailsForB: WriteFs = {
+    ...fs,
+    renameSync: (from, to) => {
+      if (String(to).endsWith('b.yaml')) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+      fs.renameSync(from, to);
+    },
+  };
+  const outcome = writeFixedFiles(fixFindings(result.findings), { root: dir, fs: renameFailsForB });
+  assert.is(readFileSync(join(dir, 'b.yaml'), 'utf8'), ABSENT.replace(/worker-eu/g, 'worker-b'));
+  assert.is(readFileSync(join(dir, 'a.yaml'), 'utf8'), ABSENT_FIXED.replace(/worker-eu/g, 'worker-a'));
+  assert.equal(outcome.written.map(({ file }) => file.displayPath), ['a.yaml']);
+  assert.equal(outcome.skipped.map(({ file, reason }) => `${file.displayPath}: ${reason}`), ['b.yaml: cannot write it (EIO: i/o error); it is unchanged']);
+  assert.equal(readdirSync(dir).sort(), ['a.yaml', 'b.yaml']);
+});
+
+/**
+ * Loaded with --import into the CLI: the first time fedlint writes into the workspace (whichever call it writes
+ * with), an editor saves c.yaml. No timing: the save happens at that call, every run.
+ */
+const EDITOR_SAVES_DURING_THE_FIRST_WRITE = `
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+const { workspace, path, text } = JSON.parse(process.env.FEDLINT_TEST_EDITOR);
+const { writeFileSync, renameSync } = fs;
+let saved = false;
+const save = (target) => {
+  if (saved || !String(target).startsWith(workspace)) return;
+  saved = true;
+  writeFileSync(path, text);
+};
+fs.writeFileSync = function (target, ...rest) { save(target); return writeFileSync.call(this, target, ...rest); };
+fs.renameSync = function (from, to) { save(to); return renameSync.call(this, from, to); };
+syncBuiltinESMExports();
+`;
+
+test('--fix keeps an edit saved while it writes other files: that file is skipped and named, only what was written is counted', async () => {
+  const monitor = (name: string) => ABSENT.replace(/worker-eu/g, name);
+  const dir = realpathSync(workspace({ 'a.yaml': monitor('worker-a'), 'b.yaml': monitor('worker-b'), 'c.yaml': monitor('worker-c') }));
+  const hook = join(mkdtempSync(join(tmpdir(), 'fedlint-fix-hook-')), 'editor.mjs');
+  writeFileSync(hook, EDITOR_SAVES_DURING_THE_FIRST_WRITE);
+  const edited = `# saved by an editor while a.yaml was written\n${monitor('worker-c')}`;
+  const run = fedlint(['--fix', '.'], {
+    cwd: dir,
+    nodeOptions: ['--import', pathToFileURL(hook).href],
+    env: { FEDLINT_TEST_EDITOR: JSON.stringify({ workspace: dir, path: join(dir, 'c.yaml'), text: edited }) },
+  });
+  assert.is(readFileSync(join(dir, 'c.yaml'), 'utf8'), edited);
+  assert.is(run.stderr, 'fedlint: --fix skipped c.yaml: it changed since fedlint read it; run fedlint --fix again\nfedlint: fixed 2 problems in 2 files\n');
+  assert.is(readFileSync(join(dir, 'a.yaml'), 'utf8'), ABSENT_FIXED.replace(/worker-eu/g, 'worker-a'));
+  assert.is(readFileSync(join(dir, 'b.yaml'), 'utf8'), ABSENT_FIXED.replace(/worker-eu/g, 'worker-b'));
+  assert.equal(readdirSync(dir).sort(), ['a.yaml', 'b.yaml', 'c.yaml']);
+  // The report is the lint after the fixes, of c.yaml as the editor saved it.
+  assert.match(run.stdout, /^c\.yaml:39:7 {2}error {4}ServiceMonitor "worker-c" endpoint "web" federates without honorLabels/m);
+  assert.is(run.code, 1);
 });
 
 // ---- SARIF ----

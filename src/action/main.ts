@@ -1,14 +1,15 @@
 // The GitHub Action (action.yml), run by the runner as the bundle action/index.cjs (scripts/build-action.ts).
 // Inputs come from the environment only (INPUT_<NAME>, as the runner sets them), never through a shell, so no input
-// value is ever run as a command. It lints the workspace with lint(), writes the SARIF file, annotates the files of
-// the pull request, writes the job summary and the step outputs, and exits 0 (passed), 1 (findings at or above
-// fail-on) or 2 (a usage or configuration error, or a crashed rule, with one ::error:: line).
+// value is ever run as a command. It lints the workspace with lint(), writes the SARIF file (inside the workspace,
+// never through a symlink the pull request commits), annotates the files of the pull request, writes the job summary
+// and the step outputs, and exits 0 (passed), 1 (findings at or above fail-on) or 2 (a usage or configuration error,
+// or a crashed rule, with one ::error:: line).
 
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import Module from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import * as ucs2length from 'ajv/dist/runtime/ucs2length.js';
 import { UsageError } from '../errors.js';
@@ -19,6 +20,7 @@ import { formatSarif } from '../report/sarif.js';
 import { formatStylish } from '../report/stylish.js';
 import { isReported } from '../check/engine.js';
 import { countLevels, plural } from '../report/summary.js';
+import { describeWriteError, isWithin, landingPath, writeFileAtomic } from '../safe-write.js';
 import type { Finding, Level } from '../types.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -66,12 +68,7 @@ async function run(env: Env): Promise<number> {
 
   log(formatStylish(result, { color: false }), 'fedlint report');
   const sarifPath = resolve(workspace, inputs.sarifFile);
-  try {
-    mkdirSync(dirname(sarifPath), { recursive: true });
-    writeFileSync(sarifPath, formatSarif(result, { cwd: workspace }));
-  } catch (error) {
-    throw new UsageError(`input sarif-file: cannot write ${inputs.sarifFile}: ${(error as Error).message}`);
-  }
+  writeSarif(workspace, sarifPath, inputs.sarifFile, formatSarif(result, { cwd: workspace }));
 
   // Suppressed findings and those already in the baseline stay in SARIF only: they neither annotate nor count.
   const reported = result.findings.filter(isReported);
@@ -99,6 +96,26 @@ async function run(env: Env): Promise<number> {
     workflowError(`internal error in rule ${failure.ruleId}: ${failure.message.split('\n')[0]}; the other rules ran, please report it`);
   if (result.failures.length > 0) return 2;
   return failing.length > 0 ? 1 : 0;
+}
+
+/**
+ * A SARIF file in the workspace, where a pull request's files are, must stay there: a symlink the pull request
+ * commits at that name, or as one of the folders on the way, must not make the Action write elsewhere on the runner.
+ * So its real folder must be inside the workspace (missing folders are made there), and the file is written without
+ * following a link. A path outside the workspace by name (`${{ runner.temp }}/fedlint.sarif`) is the workflow's own
+ * choice, which a pull request cannot make for a workflow that runs from the base branch (pull_request_target).
+ */
+function writeSarif(workspace: string, sarifPath: string, name: string, text: string): void {
+  const cannot = `input sarif-file: cannot write ${name}`;
+  const folder = landingPath(dirname(sarifPath));
+  if (isWithin(workspace, sarifPath) && !isWithin(realpathSync(workspace), folder))
+    throw new UsageError(`${cannot}: a symlink in the workspace leads its folder to ${folder}, outside the workspace; name another file`);
+  try {
+    mkdirSync(folder, { recursive: true });
+    writeFileAtomic(join(folder, basename(sarifPath)), text);
+  } catch (error) {
+    throw new UsageError(`${cannot}: ${describeWriteError(error)}`);
+  }
 }
 
 const RANK: Record<Level, number> = { note: 0, warning: 1, error: 2 };

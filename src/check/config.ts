@@ -67,7 +67,7 @@ export async function loadConfig(cwd: string, choice: string | false | undefined
   // Found, not named: it comes with the repository, which decides what it is (a link to any file on the machine).
   const root = repositoryRoot(cwd);
   const display = relativePath(cwd, found);
-  if (!isInside(found, root))
+  if (!isInside(root, found))
     throw new UsageError(`${display} is a symbolic link to ${realPathOf(found)}, outside the repository (${root}); fedlint does not read it (name a config file with --config)`);
   return readConfig(found, display, root);
 }
@@ -116,7 +116,7 @@ function resolveConfig(data: ConfigData, file: string, where: Config['where'], r
   const rulesets = (data.rulesets ?? []).map((entry, index) => {
     const path = resolve(dir, entry);
     if (!isFile(path)) throw new UsageError(`${where(['rulesets', index])}: no such file "${entry}" (paths are relative to the config file's folder)`);
-    if (root !== undefined && !isInside(path, root))
+    if (root !== undefined && !isInside(root, path))
       throw new UsageError(`${where(['rulesets', index], 'value')}: "${entry}" is outside the repository (${root}); a repository's config may name only its own rulesets (name others with --ruleset)`);
     return path;
   });

@@ -8,11 +8,12 @@
 // scalar or one `key: value` line inside a document, which cannot change how another document parses, and parsing a
 // whole file again for every fixable finding made SARIF output of a large repository slower than the lint itself.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { distance } from 'fastest-levenshtein';
 import { type Document, type Node, type Pair, type Scalar, type YAMLMap, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import { UsageError } from '../errors.js';
 import { MAX_ALIAS_COUNT, YAML_OPTIONS, isObject, parsePointer } from '../load/parse.js';
+import { type WriteFs, WriteRefusal, describeWriteError, isWithin, writeFileAtomic } from '../safe-write.js';
 import type { DocumentFix, Finding, LintResult, SourceFile } from '../types.js';
 import { isReported } from './engine.js';
 
@@ -135,57 +136,98 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
 /** A fix can make another one possible (`match` → `match[]` makes the path checked): --fix runs at most this many passes. */
 const MAX_PASSES = 10;
 
+/** A file --fix left as it was, and why: a clause for `--fix skipped FILE: …`. */
+export interface SkippedFile {
+  file: SourceFile;
+  reason: string;
+}
+
+export interface FixWriteOptions {
+  /** The working directory: a file whose real path is outside it, reached through a symlink, is not written. */
+  root: string;
+  /** For tests: the file system calls of the write (safe-write.ts). */
+  fs?: WriteFs;
+}
+
 /**
  * --fix: writes the fixes and lints again, pass after pass, until nothing is left to fix. Returns the last lint (what
- * is left to report), how many findings were fixed and in how many files.
+ * is left to report), how many findings were fixed and in how many files (only those really written), and the files
+ * skipped: a skipped file is left alone for the rest of the run, so it is reported once and an edit made to it
+ * meanwhile is not fixed over.
  */
 export async function fixInPlace(
   first: LintResult,
   lintAgain: () => Promise<LintResult>,
-): Promise<{ result: LintResult; problems: number; files: number }> {
+  options: FixWriteOptions,
+): Promise<{ result: LintResult; problems: number; files: number; skipped: SkippedFile[] }> {
   let result = first;
   let problems = 0;
   const files = new Set<string>();
+  const skipped: SkippedFile[] = [];
+  const leftAlone = new Set<string>();
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const fixed = fixFindings(result.findings);
+    const fixed = fixFindings(result.findings).filter(({ file }) => !leftAlone.has(file.path));
     if (fixed.length === 0) break;
-    writeFixedFiles(fixed);
-    for (const file of fixed) {
+    const outcome = writeFixedFiles(fixed, options);
+    for (const entry of outcome.skipped) {
+      skipped.push(entry);
+      leftAlone.add(entry.file.path);
+    }
+    for (const file of outcome.written) {
       problems += file.fixed.length;
       files.add(file.file.path);
     }
+    if (outcome.written.length === 0) break; // nothing changed: a lint again would find the same
     result = await lintAgain();
   }
-  return { result, problems, files: files.size };
+  return { result, problems, files: files.size, skipped };
 }
 
 /**
- * Writes fixed files in place, keeping a byte-order mark. Files are written only if every one still holds exactly the
- * text that was linted (one may have changed meanwhile, or not be UTF-8, which a round trip through text would damage).
+ * Writes fixed files in place, keeping a byte-order mark, each one checked and written on its own (safe-write.ts):
+ * a file is written only if it still holds exactly the text that was linted, compared again just before its rename,
+ * so an edit saved while other files are written is kept. A file that changed, is not UTF-8 (a round trip through
+ * text would damage it), cannot be written, or leads through a symlink out of the working directory is skipped.
  */
-export function writeFixedFiles(files: FixedFile[]): void {
-  const writes = files.map(({ file, text }) => {
-    let raw: Buffer;
-    try {
-      raw = readFileSync(file.path);
-    } catch (error) {
-      throw new UsageError(`cannot fix ${file.displayPath}: ${(error as Error).message}`);
-    }
-    const decoded = raw.toString('utf8');
-    const bom = decoded.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
-    if (!Buffer.from(decoded, 'utf8').equals(raw))
-      throw new UsageError(`cannot fix ${file.displayPath}: it is not valid UTF-8, and rewriting it would change bytes no fix is about`);
-    if (decoded.slice(bom.length) !== file.text)
-      throw new UsageError(`cannot fix ${file.displayPath}: it changed while fedlint was running; run fedlint --fix again`);
-    return { file, content: bom + text };
-  });
-  for (const { file, content } of writes) {
-    try {
-      writeFileSync(file.path, content);
-    } catch (error) {
-      throw new UsageError(`cannot fix ${file.displayPath}: ${(error as Error).message}`);
-    }
+export function writeFixedFiles(files: FixedFile[], options: FixWriteOptions): { written: FixedFile[]; skipped: SkippedFile[] } {
+  const realRoot = realpathSync(options.root);
+  const written: FixedFile[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const fixed of files) {
+    const reason = writeFixedFile(fixed, realRoot, options.fs);
+    if (reason === undefined) written.push(fixed);
+    else skipped.push({ file: fixed.file, reason });
   }
+  return { written, skipped };
+}
+
+const CHANGED = 'it changed since fedlint read it; run fedlint --fix again';
+
+/** Writes one fixed file; returns why not, if it was not. */
+function writeFixedFile({ file, text }: FixedFile, realRoot: string, fs: WriteFs | undefined): string | undefined {
+  let real: string;
+  let raw: Buffer;
+  try {
+    real = realpathSync(file.path);
+    // A link inside the working directory is fixed by writing the file it leads to (the link stays a link); one that
+    // leads out of it, as a pull request can commit, would have --fix edit a file that is not the repository's.
+    if (real !== resolve(file.path) && !isWithin(realRoot, real))
+      return `a symlink leads to ${real}, outside the working directory, and --fix writes no file outside it; fix that file where it is`;
+    raw = readFileSync(real);
+  } catch (error) {
+    return `cannot read it again (${describeWriteError(error)})`;
+  }
+  const decoded = raw.toString('utf8');
+  const bom = decoded.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  if (!Buffer.from(decoded, 'utf8').equals(raw)) return 'it is not valid UTF-8, and rewriting it would change bytes no fix is about';
+  if (decoded.slice(bom.length) !== file.text) return CHANGED;
+  try {
+    writeFileAtomic(real, bom + text, { expected: raw, fs });
+  } catch (error) {
+    if (error instanceof WriteRefusal) return error.reason === 'changed' ? CHANGED : `cannot write it: ${error.message}`;
+    return `cannot write it (${describeWriteError(error)}); it is unchanged`;
+  }
+  return undefined;
 }
 
 /**

@@ -3,7 +3,6 @@
 // to the terminal: 0 no error-level finding, 1 error-level findings, 2 usage
 // or configuration error (one line on stderr, never a stack trace).
 
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
@@ -17,6 +16,7 @@ import { formatStylish, useColor } from '../report/stylish.js';
 import { isReported } from '../check/engine.js';
 import { plural } from '../report/summary.js';
 import { escapeControls } from '../report/terminal-text.js';
+import { describeWriteError, writeFileAtomic } from '../safe-write.js';
 import type { Setting } from '../types.js';
 
 const FORMATS = ['stylish', 'sarif', 'json', 'github'] as const;
@@ -104,18 +104,13 @@ async function main(argv: string[]): Promise<number> {
   // --fix writes the files and lints them again, so the report shows what is left; --fix-dry-run prints a diff instead.
   let diff: string | undefined;
   if (values['fix-dry-run']) diff = fixFindings(result.findings).map(unifiedDiff).join('');
-  else if (values.fix) result = await fix(result, () => lint(lintOptions));
+  else if (values.fix) result = await fix(result, () => lint(lintOptions), cwd);
   if (baselineTo !== undefined) return writeBaselineFile(result, baselineTo, cwd);
 
   const color = useColor({ toFile: values.output !== undefined, isTTY: process.stdout.isTTY === true, env: process.env });
   const report = render(format, result, { cwd, color });
-  if (values.output) {
-    try {
-      writeFileSync(values.output, report);
-    } catch (error) {
-      throw new UsageError(`cannot write ${values.output}: ${(error as Error).message}`);
-    }
-  } else if (diff === undefined) process.stdout.write(report);
+  if (values.output) writeOutputFile(resolve(cwd, values.output), report, values.output);
+  else if (diff === undefined) process.stdout.write(report);
   if (diff !== undefined) process.stdout.write(diff);
   for (const notice of result.notices ?? []) process.stderr.write(`fedlint: ${escapeControls(notice)}\n`);
   // A crashed rule is fedlint's bug, not the user's: say so, and do not pass the check on incomplete results.
@@ -134,15 +129,23 @@ function checkWriteBaseline(values: Record<string, unknown>): void {
 
 /** The baseline holds every finding, suppressed ones too, so the exit status is 0 unless a rule crashed. */
 function writeBaselineFile(result: LintResult, path: string, cwd: string): number {
-  try {
-    writeFileSync(resolve(cwd, path), formatSarif(result, { cwd }));
-  } catch (error) {
-    throw new UsageError(`cannot write baseline ${path}: ${(error as Error).message}`);
-  }
+  writeOutputFile(resolve(cwd, path), formatSarif(result, { cwd }), `baseline ${path}`);
   process.stdout.write(`wrote ${plural(result.findings.length, 'finding')} to the baseline ${path}; lint with --baseline ${path} to report only new ones\n`);
   for (const failure of result.failures)
     process.stderr.write(`fedlint: internal error in rule ${failure.ruleId}: ${failure.message.split('\n')[0]}; the other rules ran, please report it\n`);
   return result.failures.length > 0 ? 2 : 0;
+}
+
+/**
+ * --output and --write-baseline: written whole or not at all (safe-write.ts), never through a symlink at that name.
+ * The folders of a path typed on the command line are the user's choice, symlinks or not.
+ */
+function writeOutputFile(path: string, text: string, name: string): void {
+  try {
+    writeFileAtomic(path, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${name}: ${describeWriteError(error)}`);
+  }
 }
 
 function parseCommandLine(argv: string[]) {
@@ -230,10 +233,11 @@ function render(format: Format, result: LintResult, options: { cwd: string; colo
   }
 }
 
-/** Writes the fixes and says how many on stderr (stdout carries the report); returns the lint of the fixed files. */
-async function fix(result: LintResult, lintAgain: () => Promise<LintResult>): Promise<LintResult> {
-  const outcome = await fixInPlace(result, lintAgain);
+/** Writes the fixes and says on stderr how many, and which files were skipped (stdout carries the report); returns the lint of the fixed files. */
+async function fix(result: LintResult, lintAgain: () => Promise<LintResult>, cwd: string): Promise<LintResult> {
+  const outcome = await fixInPlace(result, lintAgain, { root: cwd });
   const { problems, files } = outcome;
+  for (const { file, reason } of outcome.skipped) process.stderr.write(`fedlint: --fix skipped ${file.displayPath}: ${reason}\n`);
   if (problems > 0) process.stderr.write(`fedlint: fixed ${problems} problem${problems === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}\n`);
   return outcome.result;
 }

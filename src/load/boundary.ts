@@ -6,7 +6,8 @@
 // directory itself outside git. A path named on the command line is the user's own choice and is read wherever it is.
 
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { isWithin } from '../safe-write.js';
 
 /** The folder holding `.git` (a folder, or a file in worktrees and submodules) at or above `start`. */
 export function gitRoot(start: string): string | undefined {
@@ -22,18 +23,13 @@ export function repositoryRoot(cwd: string): string {
   return realPathOf(root) ?? root;
 }
 
-/** Whether `path`'s real path (links resolved) is `root` or below it; a path that cannot be resolved is not. */
-export function isInside(path: string, root: string): boolean {
+/** Whether `path`'s real path (links resolved) is `root` (a real path) or below it; a path that cannot be resolved is not. */
+export function isInside(root: string, path: string): boolean {
   const real = realPathOf(path);
-  return real !== undefined && contains(root, real);
+  return real !== undefined && isWithin(root, real);
 }
 
-/** Whether `path` is `folder` or below it, as spelt (no links resolved). */
-export function contains(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
-}
-
+/** The real path of a file that exists; undefined for a dangling link, a loop or a missing file. */
 export function realPathOf(path: string): string | undefined {
   try {
     return realpathSync.native(path);

@@ -6,7 +6,8 @@
 import { execFile } from 'node:child_process';
 import { join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { contains, realPathOf, repositoryRoot } from './boundary.js';
+import { isWithin } from '../safe-write.js';
+import { realPathOf, repositoryRoot } from './boundary.js';
 import { type Discovered, discover, isIgnored, normalizePattern, outside, relativePath } from './discover.js';
 import { READ_KINDS } from './read-kinds.js';
 import type { SourceFile } from '../types.js';
@@ -59,7 +60,7 @@ function onePerRealFile(candidates: string[], given: string[], root: string): { 
   const resolved = candidates.flatMap((path) => {
     const real = path === '-' ? undefined : realPathOf(path);
     if (real === undefined) return [];
-    if (contains(root, real)) return [{ path, real }];
+    if (isWithin(root, real)) return [{ path, real }];
     skipped.push({ path, reason: outside(path, root) });
     return [];
   });

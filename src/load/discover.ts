@@ -7,7 +7,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob, hasMagic } from 'glob';
 import { minimatch } from 'minimatch';
 import { UsageError } from '../errors.js';
-import { contains, isInside, realPathOf, repositoryRoot } from './boundary.js';
+import { isWithin } from '../safe-write.js';
+import { isInside, realPathOf, repositoryRoot } from './boundary.js';
 
 /** Never worth descending into, whatever the user's ignores say. */
 const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
@@ -50,7 +51,7 @@ export async function discover(paths: string[], cwd: string, ignore: string[], o
     const magic = !exists(absolute) && hasMagic(given, { magicalBraces: true });
     const named = options.confined ? [] : [realPathOf(magic ? globBase(absolute) : absolute) ?? absolute];
     const entry = magic ? globBase(absolute) : absolute;
-    if (options.confined && exists(entry) && !isInside(entry, root)) {
+    if (options.confined && exists(entry) && !isInside(root, entry)) {
       skipped.push({ path: absolute, reason: outside(entry, root) });
       continue;
     }
@@ -85,7 +86,7 @@ export async function discover(paths: string[], cwd: string, ignore: string[], o
   const notIgnored = found.filter((file) => !isIgnored(relativePath(cwd, file.path), patterns));
   const kept: string[] = [];
   for (const file of unique(notIgnored)) {
-    if (file.within.length === 0 || file.real === undefined || file.within.some((folder) => contains(folder, file.real!))) kept.push(file.path);
+    if (file.within.length === 0 || file.real === undefined || file.within.some((folder) => isWithin(folder, file.real!))) kept.push(file.path);
     else skipped.push({ path: file.path, reason: outside(file.path, root) });
   }
   return { files: stdin ? [STDIN, ...kept] : kept, unreadable, skipped, explicitFilesOnly };
@@ -117,13 +118,15 @@ function exists(path: string): boolean {
  * name rather than the link's. Each keeps its real path (undefined for dangling links and loops, whose reading
  * reports the problem); realpath.native is one system call per file.
  */
-function unique<T extends { path: string }>(files: T[]): (T & { real?: string })[] {
+function unique<T extends { path: string; within: string[] }>(files: T[]): (T & { real?: string })[] {
   const chosen = new Map<string, T & { real?: string }>();
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const real = realPathOf(file.path);
     const key = real ?? file.path;
     const previous = chosen.get(key);
-    if (previous === undefined || (isLink(previous.path) && !isLink(file.path))) chosen.set(key, { ...file, real });
+    // A name of the file itself beats a link's; the file named on the command line beats the one a walk found.
+    const better = previous === undefined || (isLink(previous.path) && !isLink(file.path)) || (previous.path === file.path && file.within.length === 0);
+    if (better) chosen.set(key, { ...file, real });
   }
   return [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
