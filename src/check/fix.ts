@@ -360,7 +360,7 @@ function applyToData(data: unknown, fix: DocumentFix): boolean {
   if (!isObject(node)) return false;
   if (fix.kind === 'set') node[key] = fix.value;
   else {
-    if (!(key in node)) return false;
+    if (!Object.hasOwn(node, key)) return false;
     node[fix.to] = node[key];
     delete node[key];
   }
