@@ -110,7 +110,7 @@ async function lintWith(
   });
   return {
     findings: sortFindings(context.length === 0 ? all : all.filter((finding) => !inContext.has(finding.location.file))),
-    failures: [...ruled.failures, ...declarative.failures],
+    failures: [...parsed.failures, ...ruled.failures, ...declarative.failures],
     files: sources,
     resourceCount: reported.length,
     rules: [...allRules, ...userRules],

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { distance } from 'fastest-levenshtein';
 import { type Document, type Node, type Pair, type Scalar, type YAMLMap, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { UsageError } from '../errors.js';
-import { MAX_ALIAS_COUNT, YAML_OPTIONS, isObject, parsePointer } from '../load/parse.js';
+import { MAX_ALIAS_COUNT, YAML_OPTIONS, isObject, parsePointer, yamlText } from '../load/parse.js';
 import type { DocumentFix, Finding, LintResult, SourceFile } from '../types.js';
 import { isReported } from './engine.js';
 
@@ -202,7 +202,8 @@ export function singleClosestName(wanted: string, candidates: Iterable<string>, 
 }
 
 function parseDocuments(text: string): Document.Parsed[] {
-  const documents = parseAllDocuments(text, YAML_OPTIONS);
+  // Read as the lint read it (a lone CR is a line break), so that an edit is checked against what the rules saw.
+  const documents = parseAllDocuments(yamlText(text), YAML_OPTIONS);
   return Array.isArray(documents) ? documents : [];
 }
 
