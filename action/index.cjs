@@ -82,13 +82,13 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
-    function isCollection(node) {
+    function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case MAP:
@@ -97,7 +97,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode2(node) {
+    function isNode3(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case ALIAS:
@@ -108,7 +108,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar6(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar6(node) || isCollection2(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -117,11 +117,11 @@ var require_identity = __commonJS({
     exports2.SCALAR = SCALAR;
     exports2.SEQ = SEQ;
     exports2.hasAnchor = hasAnchor;
-    exports2.isAlias = isAlias4;
-    exports2.isCollection = isCollection;
+    exports2.isAlias = isAlias3;
+    exports2.isCollection = isCollection2;
     exports2.isDocument = isDocument;
     exports2.isMap = isMap4;
-    exports2.isNode = isNode2;
+    exports2.isNode = isNode3;
     exports2.isPair = isPair4;
     exports2.isScalar = isScalar6;
     exports2.isSeq = isSeq3;
@@ -136,7 +136,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit4(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -145,9 +145,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit4.BREAK = BREAK;
-    visit4.SKIP = SKIP;
-    visit4.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node, visitor, path2) {
       const ctrl = callVisitor(key, node, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -281,7 +281,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt2} parent`);
       }
     }
-    exports2.visit = visit4;
+    exports2.visit = visit3;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -291,7 +291,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit4 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -435,7 +435,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags2 = {};
-          visit4.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags2[node.tag] = true;
           });
@@ -462,7 +462,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit4 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -473,7 +473,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit4.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -653,7 +653,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit4 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -679,7 +679,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit4.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -5601,15 +5601,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit4(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit4.BREAK = BREAK;
-    visit4.SKIP = SKIP;
-    visit4.REMOVE = REMOVE;
-    visit4.itemAtPath = (cst, path2) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path2) => {
       let item = cst;
       for (const [field, index2] of path2) {
         const tok = item?.[field];
@@ -5620,8 +5620,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit4.parentCollection = (cst, path2) => {
-      const parent = visit4.itemAtPath(cst, path2.slice(0, -1));
+    visit3.parentCollection = (cst, path2) => {
+      const parent = visit3.itemAtPath(cst, path2.slice(0, -1));
       const field = path2[path2.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5652,7 +5652,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
     }
-    exports2.visit = visit4;
+    exports2.visit = visit3;
   }
 });
 
@@ -5667,7 +5667,7 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
+    var isCollection2 = (token) => !!token && "items" in token;
     var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
@@ -5751,7 +5751,7 @@ var require_cst = __commonJS({
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
-    exports2.isCollection = isCollection;
+    exports2.isCollection = isCollection2;
     exports2.isScalar = isScalar6;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
@@ -7368,7 +7368,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser2 = require_parser();
     var publicApi = require_public_api();
-    var visit4 = require_visit();
+    var visit3 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document.Document;
     exports2.Schema = Schema.Schema;
@@ -7396,8 +7396,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit4.visit;
-    exports2.visitAsync = visit4.visitAsync;
+    exports2.visit = visit3.visit;
+    exports2.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -14524,7 +14524,7 @@ function getLocation(text2, position2) {
     previousNode = previousNodeInst;
   }
   try {
-    visit2(text2, {
+    visit(text2, {
       onObjectBegin: function(offset, length) {
         if (position2 <= offset) {
           throw earlyReturnException;
@@ -14661,7 +14661,7 @@ function parse(text2, errors, options) {
       errors.push({ error, offset, length });
     }
   };
-  visit2(text2, visitor, options);
+  visit(text2, visitor, options);
   return currentParent[0];
 }
 function parseTree(text2, errors, options) {
@@ -14721,7 +14721,7 @@ function parseTree(text2, errors, options) {
       errors.push({ error, offset, length });
     }
   };
-  visit2(text2, visitor, options);
+  visit(text2, visitor, options);
   var result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -14824,7 +14824,7 @@ function findNodeAtOffset(node, offset, includeRightBound) {
   }
   return void 0;
 }
-function visit2(text2, visitor, options) {
+function visit(text2, visitor, options) {
   if (options === void 0) {
     options = ParseOptions.DEFAULT;
   }
@@ -15323,7 +15323,7 @@ __export(main_exports, {
   parseTree: () => parseTree2,
   printParseErrorCode: () => printParseErrorCode,
   stripComments: () => stripComments2,
-  visit: () => visit3
+  visit: () => visit2
 });
 function printParseErrorCode(code) {
   switch (code) {
@@ -15374,7 +15374,7 @@ function applyEdits2(text2, edits) {
   }
   return text2;
 }
-var createScanner2, getLocation2, parse2, parseTree2, findNodeAtLocation2, findNodeAtOffset2, getNodePath2, getNodeValue2, visit3, stripComments2;
+var createScanner2, getLocation2, parse2, parseTree2, findNodeAtLocation2, findNodeAtOffset2, getNodePath2, getNodeValue2, visit2, stripComments2;
 var init_main = __esm({
   "node_modules/jsonc-parser/lib/esm/main.js"() {
     "use strict";
@@ -15390,7 +15390,7 @@ var init_main = __esm({
     findNodeAtOffset2 = findNodeAtOffset;
     getNodePath2 = getNodePath;
     getNodeValue2 = getNodeValue;
-    visit3 = visit2;
+    visit2 = visit;
     stripComments2 = stripComments;
   }
 });
@@ -61529,10 +61529,26 @@ var import_node_path11 = require("node:path");
 
 // src/load/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
+
+// src/quote.ts
+function quoteValue(value, max = 60) {
+  const json = value === void 0 ? "nothing" : JSON.stringify(value, (_key, inner) => typeof inner === "bigint" ? String(inner) : inner) ?? String(value);
+  return json.length <= max ? json : `${json.slice(0, max - 1)}…`;
+}
+function textOf(value) {
+  return value === null || typeof value !== "object" ? String(value) : quoteValue(value);
+}
+
+// src/load/parse.ts
 var MAX_ALIAS_COUNT = 1e3;
 var STACK_EXHAUSTED = /call stack/i;
 var KUSTOMIZATION_FILE = /(?:^|\/)kustomization\.ya?ml$/;
-var YAML_OPTIONS = { version: "1.1", prettyErrors: false, customTags: binaryAsText };
+var YAML_OPTIONS = { version: "1.1", prettyErrors: false, customTags: binaryAsText, logLevel: "error" };
+function yamlText(text2) {
+  return LONE_CR.test(text2) ? text2.replace(LONE_CR_ALL, "\n") : text2;
+}
+var LONE_CR = /\r(?!\n)/;
+var LONE_CR_ALL = /\r(?!\n)/g;
 function binaryAsText(tags2) {
   return tags2.map((tag) => {
     if (typeof tag !== "object" || tag.tag !== "tag:yaml.org,2002:binary" || !("resolve" in tag)) return tag;
@@ -61549,7 +61565,8 @@ function binaryAsText(tags2) {
 function makeSourceFile(path2, displayPath2, rawText) {
   const text2 = rawText.charCodeAt(0) === 65279 ? rawText.slice(1) : rawText;
   const lineStarts = [0];
-  for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  if (!LONE_CR.test(text2)) for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  else for (const lineBreak of text2.matchAll(/\r\n|\r|\n/g)) lineStarts.push(lineBreak.index + lineBreak[0].length);
   return { path: path2, displayPath: displayPath2, text: text2, lineStarts };
 }
 function position(file, offset) {
@@ -61566,15 +61583,17 @@ function position(file, offset) {
 function regionOf(file, rawStart, rawEnd) {
   const { text: text2 } = file;
   const isBreak = (offset) => text2[offset] === "\n" || text2[offset] === "\r";
-  let start = Math.min(rawStart, text2.length);
+  let start = Math.min(Math.max(rawStart, 0), text2.length);
   if (start === text2.length) while (start > 0 && isBreak(start - 1)) start--;
+  if (text2[start] === "\n" && text2[start - 1] === "\r") start--;
+  let stop = Math.min(Math.max(rawEnd, start), text2.length);
+  while (stop > start && TRAILING_BLANK.test(text2[stop - 1])) stop--;
+  if (stop === start && start < text2.length && !isBreak(start)) stop = start + 1;
   const from = position(file, start);
-  let stop = Math.min(Math.max(rawEnd, start + 1), text2.length);
-  while (stop > start && isBreak(stop - 1)) stop--;
-  if (stop <= start) return { startLine: from.line, startColumn: from.column, endLine: from.line, endColumn: from.column + 1 };
-  const to = position(file, stop);
+  const to = stop === start ? from : position(file, stop);
   return { startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column };
 }
+var TRAILING_BLANK = /[ \t\r\n]/;
 function fileFinding(file, ruleId, message2, start = 0, end = 0) {
   const region = file.text.length === 0 ? { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 } : regionOf(file, start, end);
   return {
@@ -61591,12 +61610,15 @@ function parseText(text2, displayPath2, options = {}) {
   const objects = [];
   const problems = [];
   let stackExhausted = false;
-  const parsed = (0, import_yaml.parseAllDocuments)(text2, YAML_OPTIONS);
+  const parsed = (0, import_yaml.parseAllDocuments)(yamlText(text2), YAML_OPTIONS);
   const documents = Array.isArray(parsed) ? parsed : [];
   let previousEnd = 0;
+  let star = text2.indexOf("*");
   documents.forEach((document2, documentIndex) => {
     const source = [previousEnd, document2.range[2]];
     previousEnd = document2.range[2];
+    if (star !== -1 && star < document2.range[0]) star = text2.indexOf("*", document2.range[0]);
+    const mayHaveAliases = star !== -1 && star < document2.range[2];
     if (document2.errors.length > 0) {
       if (document2.errors.some((error) => STACK_EXHAUSTED.test(error.message))) {
         stackExhausted = true;
@@ -61608,18 +61630,18 @@ function parseText(text2, displayPath2, options = {}) {
       }
       return;
     }
+    const aliases = mayHaveAliases ? checkAliases(document2) : { found: false };
+    if (aliases.problem) {
+      problems.push(aliases.problem);
+      return;
+    }
     let body;
     try {
-      body = plainBody(text2, document2, options.readKinds);
+      body = plainBody(document2, options.readKinds, aliases.found);
     } catch (error) {
-      const [start, end] = document2.range;
-      const message2 = String(error.message);
-      stackExhausted ||= STACK_EXHAUSTED.test(message2);
-      problems.push({
-        message: STACK_EXHAUSTED.test(message2) ? `YAML syntax error: ${reasonOf(message2)}; this document is not linted until it parses` : `YAML document expands too many aliases (${oneLine(message2)}); expand the anchors by hand or split the document`,
-        start,
-        end: Math.min(end, start + 1)
-      });
+      const problem = bodyProblem(error, document2);
+      stackExhausted ||= problem.stackExhausted === true;
+      problems.push(problem.problem);
       return;
     }
     if (!isObject(body)) return;
@@ -61635,10 +61657,105 @@ function parseText(text2, displayPath2, options = {}) {
   });
   return stackExhausted ? { objects, problems, stackExhausted } : { objects, problems };
 }
-function plainBody(text2, document2, readKinds) {
+var THIS_DOCUMENT_WAITS = "this document is not linted until it parses";
+function checkAliases(document2) {
+  const { found, fault } = aliasesOf(document2);
+  return fault ? { found, problem: aliasProblem(fault) } : { found };
+}
+function aliasesOf(document2) {
+  const lastAnchored = /* @__PURE__ */ new Map();
+  const openAnchored = /* @__PURE__ */ new Set();
+  const steps = [{ node: document2.contents }];
+  let found = false;
+  while (steps.length > 0) {
+    const { node, leave } = steps.pop();
+    if (leave) {
+      openAnchored.delete(node);
+    } else if ((0, import_yaml.isAlias)(node)) {
+      const anchored = lastAnchored.get(node.source);
+      if (anchored === void 0 || openAnchored.has(anchored)) {
+        const [start, end] = node.range ?? [0, 1];
+        return { found: true, fault: { kind: anchored === void 0 ? "no-anchor" : "inside-its-anchor", name: node.source, start, end } };
+      }
+      found = true;
+    } else if ((0, import_yaml.isPair)(node)) {
+      steps.push({ node: node.value }, { node: node.key });
+    } else if ((0, import_yaml.isNode)(node)) {
+      if (node.anchor) lastAnchored.set(node.anchor, node);
+      if ((0, import_yaml.isCollection)(node)) {
+        if (node.anchor) {
+          openAnchored.add(node);
+          steps.push({ node, leave: true });
+        }
+        for (let index2 = node.items.length - 1; index2 >= 0; index2--) steps.push({ node: node.items[index2] });
+      }
+    }
+  }
+  return { found };
+}
+function aliasProblem({ kind, name: name2, start, end }) {
+  return {
+    message: `${aliasFaultText(kind, name2)}; ${THIS_DOCUMENT_WAITS}`,
+    start,
+    end
+  };
+}
+function aliasFaultText(kind, name2) {
+  return kind === "no-anchor" ? `YAML alias *${name2} has no anchor &${name2} before it in this document, so it stands for nothing; put the anchor on the node it should repeat, before the alias (anchors do not carry over from one document to the next), or write the value out` : `YAML alias *${name2} is inside the node anchored &${name2} that it repeats, so that node would contain itself without end (the API server refuses it too); write the nested copy out, or anchor a node that does not hold the alias`;
+}
+function bodyProblem(error, document2) {
+  const [start] = document2.range;
+  const atStart = { start, end: Math.min(document2.range[2], start + 1) };
+  const message2 = error instanceof Error ? error.message : String(error);
+  if (STACK_EXHAUSTED.test(message2)) return { problem: { message: `YAML syntax error: nesting too deep to parse; ${THIS_DOCUMENT_WAITS}`, ...atStart }, stackExhausted: true };
+  if (/Excessive alias count/.test(message2))
+    return {
+      problem: {
+        message: `YAML document expands too many aliases (more than ${MAX_ALIAS_COUNT} alias expansions, as an alias bomb makes); expand the anchors by hand or split the document`,
+        ...atStart
+      }
+    };
+  if (/Merge sources must be maps/.test(message2)) {
+    const merge = badMerge(document2);
+    const [keyStart, keyEnd] = merge?.key.range ?? [atStart.start, atStart.end];
+    return {
+      problem: {
+        message: `YAML merge key << is given ${merge?.given ?? "something else"}, but it merges only a mapping, an alias of one, or a list of those; give it the mapping (or *alias) whose entries belong here; ${THIS_DOCUMENT_WAITS}`,
+        start: keyStart,
+        end: keyEnd
+      }
+    };
+  }
+  const reason = error instanceof Error ? `${error.name}: ${oneLine(message2)}` : oneLine(message2);
+  return { problem: { message: `fedlint failed to read this document (${reason})`, ...atStart, internal: true } };
+}
+function badMerge(document2) {
+  const resolved = (node) => (0, import_yaml.isAlias)(node) ? node.resolve(document2) : node;
+  const steps = [document2.contents];
+  while (steps.length > 0) {
+    const node = steps.pop();
+    if ((0, import_yaml.isPair)(node)) {
+      steps.push(node.value, node.key);
+      if (!(0, import_yaml.isScalar)(node.key) || typeof node.key.value !== "symbol") continue;
+      const value = resolved(node.value);
+      if ((0, import_yaml.isMap)(value)) continue;
+      const item = (0, import_yaml.isSeq)(value) ? value.items.map(resolved).find((entry) => !(0, import_yaml.isMap)(entry)) : value;
+      if ((0, import_yaml.isSeq)(value) && item === void 0) continue;
+      return { key: node.key, given: `${(0, import_yaml.isSeq)(value) ? "a list holding " : ""}${describeNode(item)}` };
+    } else if ((0, import_yaml.isCollection)(node)) {
+      for (let index2 = node.items.length - 1; index2 >= 0; index2--) steps.push(node.items[index2]);
+    }
+  }
+  return void 0;
+}
+function describeNode(node) {
+  if ((0, import_yaml.isScalar)(node)) return `the value ${quoteValue(node.value ?? null)}`;
+  return (0, import_yaml.isSeq)(node) ? "a list" : "nothing it can read";
+}
+function plainBody(document2, readKinds, hasAliases) {
   const whole = () => document2.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   if (!readKinds || !isSkimmed(document2, readKinds)) return whole();
-  if (text2.slice(document2.range[0], document2.range[2]).includes("*") && hasAlias(document2)) return whole();
+  if (hasAliases) return whole();
   const kind = document2.get("kind");
   const metadata = document2.get("metadata", true);
   return {
@@ -61646,16 +61763,6 @@ function plainBody(text2, document2, readKinds) {
     kind,
     metadata: (0, import_yaml.isMap)(metadata) ? metadata.toJS(document2, { maxAliasCount: MAX_ALIAS_COUNT }) : void 0
   };
-}
-function hasAlias(document2) {
-  let found = false;
-  (0, import_yaml.visit)(document2, {
-    Alias() {
-      found = true;
-      return import_yaml.visit.BREAK;
-    }
-  });
-  return found;
 }
 function isSkimmed(document2, readKinds) {
   if (!(0, import_yaml.isMap)(document2.contents)) return false;
@@ -61669,10 +61776,16 @@ function hasMergeKey(map) {
   return map.items.some(({ key }) => (0, import_yaml.isScalar)(key) && (typeof key.value === "symbol" || key.value === "<<"));
 }
 function resourcesOf(file, parsed, defaultNamespace) {
-  return {
-    resources: parsed.objects.map((object) => makeResource(file, object, defaultNamespace)),
-    findings: parsed.problems.map((problem) => fileFinding(file, "yaml-syntax", problem.message, problem.start, problem.end))
-  };
+  const findings = [];
+  const failures = [];
+  for (const problem of parsed.problems) {
+    if (!problem.internal) findings.push(fileFinding(file, "yaml-syntax", problem.message, problem.start, problem.end));
+    else {
+      const { line, column } = position(file, problem.start);
+      failures.push({ ruleId: "yaml-syntax", message: `${file.displayPath}:${line}:${column}: ${problem.message}; that document was not linted` });
+    }
+  }
+  return { resources: parsed.objects.map((object) => makeResource(file, object, defaultNamespace)), findings, failures };
 }
 function makeResource(file, object, defaultNamespace) {
   const { body, basePointer, documentIndex, source } = object;
@@ -61703,7 +61816,7 @@ function documentAt(file, [start, end]) {
   if (!documents) reparsed.set(file, documents = /* @__PURE__ */ new Map());
   let document2 = documents.get(start);
   if (document2 === void 0) {
-    const parsed = (0, import_yaml.parseAllDocuments)(file.text.slice(start, end), YAML_OPTIONS);
+    const parsed = (0, import_yaml.parseAllDocuments)(yamlText(file.text.slice(start, end)), YAML_OPTIONS);
     document2 = Array.isArray(parsed) && parsed.length > 0 ? parsed[parsed.length - 1] : null;
     documents.set(start, document2);
   }
@@ -61784,14 +61897,15 @@ function requirements(selector) {
   if (matchLabels !== void 0 && matchLabels !== null) {
     if (!isObject(matchLabels)) return null;
     for (const [key, value] of Object.entries(matchLabels)) {
-      const wanted = String(value);
+      const wanted = labelText(value);
+      const shown = wanted ?? quoteValue(value);
       result.push({
         pointer: `/matchLabels/${pointerSegment(key)}`,
-        text: `${key}=${wanted}`,
+        text: `${key}=${shown}`,
         key,
         operator: "Equals",
-        values: [wanted],
-        matches: (labels) => labelValue(labels, key) === wanted
+        values: [shown],
+        matches: (labels) => wanted !== void 0 && labelValue(labels, key) === wanted
       });
     }
   }
@@ -61808,12 +61922,18 @@ function requirements(selector) {
 function expressionRequirement(expression, pointer) {
   if (!isObject(expression) || typeof expression.key !== "string") return null;
   const key = expression.key;
-  const values = Array.isArray(expression.values) ? [...new Set(expression.values.map(String))] : [];
+  const listed = Array.isArray(expression.values) ? expression.values : [];
+  const values = [...new Set(listed.map((value) => labelText(value) ?? quoteValue(value)))];
+  const wanted = new Set(listed.map(labelText).filter((value) => value !== void 0));
+  const isWanted = (labels) => {
+    const value = labelValue(labels, key);
+    return value !== void 0 && wanted.has(value);
+  };
   switch (expression.operator) {
     case "In":
-      return { pointer, key, operator: "In", values, text: `${key} in (${values.join(", ")})`, matches: (labels) => values.includes(labelValue(labels, key)) };
+      return { pointer, key, operator: "In", values, text: `${key} in (${values.join(", ")})`, matches: isWanted };
     case "NotIn":
-      return { pointer, key, operator: "NotIn", values, text: `${key} notin (${values.join(", ")})`, matches: (labels) => !values.includes(labelValue(labels, key)) };
+      return { pointer, key, operator: "NotIn", values, text: `${key} notin (${values.join(", ")})`, matches: (labels) => !isWanted(labels) };
     case "Exists":
       return { pointer, key, operator: "Exists", values: [], text: key, matches: (labels) => labelValue(labels, key) !== void 0 };
     case "DoesNotExist":
@@ -61821,6 +61941,9 @@ function expressionRequirement(expression, pointer) {
     default:
       return null;
   }
+}
+function labelText(value) {
+  return value === null || typeof value !== "object" ? String(value) : void 0;
 }
 function failedRequirements(reqs, labels) {
   return reqs.filter((requirement) => !requirement.matches(labels));
@@ -62756,7 +62879,7 @@ function singleClosestName(wanted, candidates2, closest2) {
   return closest2;
 }
 function parseDocuments(text2) {
-  const documents = (0, import_yaml2.parseAllDocuments)(text2, YAML_OPTIONS);
+  const documents = (0, import_yaml2.parseAllDocuments)(yamlText(text2), YAML_OPTIONS);
   return Array.isArray(documents) ? documents : [];
 }
 function locateEntry(document2, pointer) {
@@ -62873,7 +62996,7 @@ function applyToData(data, fix) {
   if (!isObject(node)) return false;
   if (fix.kind === "set") node[key] = fix.value;
   else {
-    if (!(key in node)) return false;
+    if (!Object.hasOwn(node, key)) return false;
     node[fix.to] = node[key];
     delete node[key];
   }
@@ -63220,8 +63343,11 @@ function pointerOf(path2) {
 }
 async function runSpectral(resources, rules) {
   if (resources.length === 0 || rules.length === 0) return [];
-  const [{ Spectral }, { Resolver }] = await Promise.all([Promise.resolve().then(() => __toESM(require_dist10(), 1)), Promise.resolve().then(() => __toESM(require_dist7(), 1))]);
-  const spectral = new Spectral({ resolver: new Resolver({ resolvers: {} }) });
+  const [{ Spectral }, { Resolver, ResolverDepGraph }] = await Promise.all([Promise.resolve().then(() => __toESM(require_dist10(), 1)), Promise.resolve().then(() => __toESM(require_dist7(), 1))]);
+  const resolver = new Resolver({ resolvers: {} });
+  const resolveRefs = resolver.resolve.bind(resolver);
+  resolver.resolve = (source, options) => refsToResolve(source) ? resolveRefs(source, options) : Promise.resolve({ result: source, refMap: {}, graph: new ResolverDepGraph(), errors: [] });
+  const spectral = new Spectral({ resolver });
   const owners = /* @__PURE__ */ new Map();
   const fixes = new FixTable();
   const definitions = {};
@@ -63264,6 +63390,23 @@ async function runSpectral(resources, rules) {
     });
   }
   return reports;
+}
+function refsToResolve(document2) {
+  let refs = false;
+  const nodes = [document2];
+  while (nodes.length > 0) {
+    const node = nodes.pop();
+    if (typeof node !== "object" || node === null) continue;
+    if (Array.isArray(node)) {
+      for (const item of node) nodes.push(item);
+      continue;
+    }
+    const object = node;
+    if (Object.hasOwn(object, "hasOwnProperty")) return false;
+    refs ||= typeof object.$ref === "string";
+    for (const key of Object.keys(object)) nodes.push(object[key]);
+  }
+  return refs;
 }
 var FixTable = class _FixTable {
   fixes = /* @__PURE__ */ new Map();
@@ -63357,11 +63500,13 @@ var federate_cluster_label_default = defineRule({
       }
       const inert = inertEntry(endpoint.pointer, "relabelings", relabelings, label) ?? inertEntry(endpoint.pointer, "metricRelabelings", metricRelabelings, label);
       if (inert) {
-        const rejected = ["labeldrop", "labelkeep"].includes(inert.action.toLowerCase()) ? ` (Prometheus Operator even rejects a ${inert.action.toLowerCase()} entry that sets targetLabel)` : "";
+        const action = textOf(inert.action).toLowerCase();
+        const rejected = ["labeldrop", "labelkeep"].includes(action) ? ` (Prometheus Operator even rejects a ${action} entry that sets targetLabel)` : "";
+        const shownAction = typeof inert.action === "string" ? `"${inert.action}"` : quoteValue(inert.action);
         report({
           resource: endpoint.monitor,
           pointer: inert.pointer,
-          message: `${what} has a ${inert.field} entry with targetLabel "${label}" but action "${inert.action}", which does not write targetLabel${rejected}, so federated series get no "${label}" label; use action: replace with replacement: <source cluster name>`
+          message: `${what} has a ${inert.field} entry with targetLabel "${label}" but action ${shownAction}, which does not write targetLabel${rejected}, so federated series get no "${label}" label; use action: replace with replacement: <source cluster name>`
         });
         continue;
       }
@@ -63386,10 +63531,10 @@ var federate_cluster_label_default = defineRule({
   }
 });
 function writes(entry) {
-  return entry.action === void 0 || entry.action === null || WRITING_ACTIONS.includes(String(entry.action).toLowerCase());
+  return entry.action === void 0 || entry.action === null || WRITING_ACTIONS.includes(textOf(entry.action).toLowerCase());
 }
 function writesValue(entry) {
-  const action = entry.action === void 0 || entry.action === null ? "" : String(entry.action).toLowerCase();
+  const action = entry.action === void 0 || entry.action === null ? "" : textOf(entry.action).toLowerCase();
   if (action !== "" && action !== "replace") return true;
   const hasSources = Array.isArray(entry.sourceLabels) && entry.sourceLabels.length > 0;
   const replacement = entry.replacement;
@@ -63408,7 +63553,7 @@ function inertEntry(base, field, relabelings, label) {
   if (!Array.isArray(relabelings)) return void 0;
   const index2 = relabelings.findIndex((entry) => isObject(entry) && entry.targetLabel === label && !writes(entry));
   if (index2 === -1) return void 0;
-  return { field, action: String(relabelings[index2].action), pointer: `${base}/${field}/${index2}/action` };
+  return { field, action: relabelings[index2].action, pointer: `${base}/${field}/${index2}/action` };
 }
 function emptyEntry(base, field, relabelings, label) {
   if (!Array.isArray(relabelings)) return void 0;
@@ -63805,14 +63950,18 @@ function expressionProblems(subject, selector) {
     if (key === void 0 || key === null)
       add("key" in expression ? `${pointer}/key` : pointer, `${subject} has a ${entry} without a key, so the API server rejects it; add key: <label key>`);
     else if (typeof key !== "string")
-      add(`${pointer}/key`, `${subject} has a ${entry} whose key ${String(key)} is not a string, so the API server rejects it; quote it: key: "${String(key)}"`);
+      add(
+        `${pointer}/key`,
+        `${subject} has a ${entry} whose key ${quoteValue(key)} is not a string, so the API server rejects it; ${isScalar3(key) ? `quote it: key: "${String(key)}"` : "write the label key as a string: key: <label key>"}`
+      );
     const which = typeof key === "string" ? `${entry} (key "${key}")` : entry;
     if (operator2 === void 0 || operator2 === null) {
       add("operator" in expression ? `${pointer}/operator` : pointer, `${subject} has a ${which} without an operator, so the API server rejects it; add operator: ${OPERATOR_LIST}`);
     } else if (!OPERATORS.includes(operator2)) {
-      const text2 = String(operator2);
       const consequence = typeof operator2 === "string" ? "so Prometheus Operator cannot use the selector and the monitor scrapes nothing" : "so the API server rejects it";
-      add(`${pointer}/operator`, `${subject} has a ${which} with operator "${text2}", which is not a label selector operator (${OPERATOR_LIST}), ${consequence}; ${operatorFix(text2)}`);
+      const shown = isScalar3(operator2) ? `"${String(operator2)}"` : quoteValue(operator2);
+      const fix = isScalar3(operator2) ? operatorFix(String(operator2)) : `use ${OPERATOR_LIST}`;
+      add(`${pointer}/operator`, `${subject} has a ${which} with operator ${shown}, which is not a label selector operator (${OPERATOR_LIST}), ${consequence}; ${fix}`);
     }
   });
   return problems;
@@ -63842,12 +63991,12 @@ function describeValue(value) {
   return `the ${typeof value} ${String(value)}`;
 }
 function labelsSuggestion(value) {
-  const labels = {};
+  const labels = /* @__PURE__ */ new Map();
   const add = (item) => {
     if (isObject(item)) {
       for (const [key, label] of Object.entries(item)) {
         if (!isScalar3(label) || label === null) return false;
-        labels[key] = label;
+        labels.set(key, label);
       }
       return true;
     }
@@ -63855,15 +64004,15 @@ function labelsSuggestion(value) {
     for (const part of item.split(",")) {
       const match2 = /^\s*([^=:\s]+)\s*(?:=|==|:)\s*(\S*)\s*$/.exec(part);
       if (!match2) return false;
-      labels[match2[1]] = match2[2];
+      labels.set(match2[1], match2[2]);
     }
     return true;
   };
   const ok = Array.isArray(value) ? value.length > 0 && value.every(add) : add(value);
-  return ok && Object.keys(labels).length > 0 ? flowLabels(labels) : "{<label key>: <label value>}";
+  return ok && labels.size > 0 ? flowLabels(labels) : "{<label key>: <label value>}";
 }
 function flowLabels(labels) {
-  return `{${Object.entries(labels).map(([key, value]) => `${flowString(key)}: ${flowString(value)}`).join(", ")}}`;
+  return `{${(labels instanceof Map ? [...labels] : Object.entries(labels)).map(([key, value]) => `${flowString(key)}: ${flowString(value)}`).join(", ")}}`;
 }
 function flowString(value) {
   const text2 = value === null || value === void 0 ? "" : String(value);
@@ -63990,14 +64139,14 @@ var monitor_port_exists_default = defineRule({
         const ports = portsOfService(service).filter((port) => port.name !== "");
         const names = ports.map((port) => port.name);
         const scraped = (port) => elsewhere.some(
-          (other) => other === port.name || closestName(other, names) === port.name || /^[0-9]+$/.test(other) && (String(port.port) === other || String(port.targetPort) === other)
+          (other) => other === port.name || closestName(other, names) === port.name || /^[0-9]+$/.test(other) && (textOf(port.port) === other || textOf(port.targetPort) === other)
         );
         return ports.length > 0 && ports.every(scraped);
       };
       const without = selected.filter((service) => !hasPort(service));
       const unexplained = without.filter((service) => !meantForOthers(service));
       let lacking = unexplained.length > 0 || without.length < selected.length ? unexplained : without;
-      const numbered = (service) => /^[0-9]+$/.test(portName) ? portsOfService(service).find((port) => port.name !== "" && (String(port.port) === portName || String(port.targetPort) === portName)) : void 0;
+      const numbered = (service) => /^[0-9]+$/.test(portName) ? portsOfService(service).find((port) => port.name !== "" && (textOf(port.port) === portName || textOf(port.targetPort) === portName)) : void 0;
       const byNumber = lacking.filter((service) => numbered(service) !== void 0);
       if (byNumber.length > 0) lacking = byNumber;
       const summarize = lacking.length > 1 && byNumber.length === 0;
@@ -65853,10 +66002,10 @@ var Stack = class _Stack {
   @internal
   */
   recoverByDelete(next, nextEnd) {
-    let isNode2 = next <= this.p.parser.maxNode;
-    if (isNode2)
+    let isNode3 = next <= this.p.parser.maxNode;
+    if (isNode3)
       this.storeNode(next, this.pos, nextEnd, 4);
-    this.storeNode(0, this.pos, nextEnd, isNode2 ? 8 : 4);
+    this.storeNode(0, this.pos, nextEnd, isNode3 ? 8 : 4);
     this.pos = this.reducePos = nextEnd;
     this.score -= 190;
   }
@@ -75356,8 +75505,8 @@ function scanForPlaceholders(value, role = "other", options = {}) {
     if (found.some((other) => start < other.end && other.start < end)) return;
     found.push({ kind, text: value.slice(start, end), start, end });
   };
-  const each = (pattern, visit4) => {
-    for (const match2 of value.matchAll(pattern)) visit4(match2);
+  const each = (pattern, visit3) => {
+    for (const match2 of value.matchAll(pattern)) visit3(match2);
   };
   each(TEMPLATE, (m) => add("template", m.index, m.index + m[0].length));
   each(ANGLE, (m) => add("angle", m.index, m.index + m[0].length));
@@ -75411,7 +75560,7 @@ function scanValues(resource, clusterLabel, only = () => true) {
   if (!kind) return [];
   const result = [];
   const segments = [];
-  const visit4 = (node, parent) => {
+  const visit3 = (node, parent) => {
     if (typeof node === "string") {
       let role;
       const roleHere = () => role ??= roleOf(kind, rolePath(segments), segments, resource.body, clusterLabel);
@@ -75419,19 +75568,19 @@ function scanValues(resource, clusterLabel, only = () => true) {
     } else if (Array.isArray(node)) {
       for (let index2 = 0; index2 < node.length; index2++) {
         segments.push(String(index2));
-        visit4(node[index2], node);
+        visit3(node[index2], node);
         segments.pop();
       }
     } else if (isObject(node)) {
       for (const key of Object.keys(node)) {
         if (isSkipped(segments, key)) continue;
         segments.push(key);
-        visit4(node[key], node);
+        visit3(node[key], node);
         segments.pop();
       }
     }
   };
-  visit4(resource.body, null);
+  visit3(resource.body, null);
   return result;
 }
 function isSkipped(segments, key) {
@@ -75985,7 +76134,7 @@ function prometheusSelector(selector) {
   return void 0;
 }
 function otherOperatorPods(selector) {
-  return "alertmanager" in selector || "thanos-ruler" in selector || ["alertmanager", "thanos-ruler"].includes(String(selector["app.kubernetes.io/name"])) || ["alertmanager", "thanos-ruler"].includes(String(selector.app));
+  return "alertmanager" in selector || "thanos-ruler" in selector || ["alertmanager", "thanos-ruler"].includes(textOf(selector["app.kubernetes.io/name"])) || ["alertmanager", "thanos-ruler"].includes(textOf(selector.app));
 }
 function prometheusEvidence(service) {
   const selector = isObject(spec(service).selector) ? spec(service).selector : {};
@@ -75993,8 +76142,8 @@ function prometheusEvidence(service) {
   if (picked) return `its selector picks Prometheus pods: ${picked}`;
   if (otherOperatorPods(selector)) return void 0;
   const ports = portsOfService(service);
-  const on9090 = ports.find((port) => String(port.port) === "9090" || String(port.targetPort) === "9090");
-  if (on9090) return String(on9090.port) === "9090" ? "port 9090" : `targetPort 9090`;
+  const on9090 = ports.find((port) => textOf(port.port) === "9090" || textOf(port.targetPort) === "9090");
+  if (on9090) return textOf(on9090.port) === "9090" ? "port 9090" : `targetPort 9090`;
   if (/prometheus/i.test(service.name) && ports.some((port) => port.targetPort === "web")) return 'targetPort "web"';
   return void 0;
 }
@@ -76003,7 +76152,7 @@ function annotationsOf(service) {
   return isObject(metadata) && isObject(metadata.annotations) ? metadata.annotations : {};
 }
 function text(value) {
-  return value === null || value === void 0 ? "" : String(value);
+  return value === null || value === void 0 ? "" : textOf(value);
 }
 function internalAnnotationsOf(service) {
   return Object.keys(annotationsOf(service)).filter((key) => KNOWN_KEYS.has(key));
@@ -76048,12 +76197,13 @@ function annotationProblems(service, reach) {
     const value = text(raw);
     const known = KNOWN_KEYS.get(key);
     if (known) {
+      const shown = isObject(raw) || Array.isArray(raw) ? quoteValue(raw) : `"${value}"`;
       const shadow = SHADOWED_BY[key];
       if (shadow && shadow in annotations) continue;
       const caseOnly = value.toLowerCase() === known.fix.toLowerCase();
       problems.push({
         pointer: pointerOf4(key),
-        message: `${subject} sets ${key}: "${value}", which ${known.cloud} does not read as internal, ${reach}; set it to "${known.fix}"${caseOnly ? " (the value is case-sensitive)" : ""}`
+        message: `${subject} sets ${key}: ${shown}, which ${known.cloud} does not read as internal, ${reach}; set it to "${known.fix}"${caseOnly ? " (the value is case-sensitive)" : ""}`
       });
       continue;
     }
@@ -76332,7 +76482,7 @@ function checkPorts(monitor, selected, report) {
     const { port, portNumber } = endpoint;
     if (typeof port === "string" && port !== "") {
       if (named.includes(port)) return;
-      const byNumber = /^[0-9]+$/.test(port) ? declared.find(({ port: entry }) => String(entry.containerPort) === port && entry.name !== "") : void 0;
+      const byNumber = /^[0-9]+$/.test(port) ? declared.find(({ port: entry }) => textOf(entry.containerPort) === port && entry.name !== "") : void 0;
       const suggestion = byNumber ? void 0 : closestName(port, named);
       const fix = byNumber ? `podMetricsEndpoints[].port takes the container port's name: use "${byNumber.port.name}" (or portNumber: ${port})` : suggestion ? `use "${suggestion}", or name the container port "${port}"` : `name the container port "${port}" (containers[].ports[].name) or scrape a port the pods declare`;
       report({
@@ -76357,7 +76507,7 @@ function checkPorts(monitor, selected, report) {
 function describeDeclared(selected) {
   const describePorts2 = (ports) => {
     if (ports.length === 0) return "no container ports";
-    const shown = [...new Set(ports.map((port) => port.name !== "" ? `"${port.name}"` : `unnamed ${String(port.containerPort)}`))];
+    const shown = [...new Set(ports.map((port) => port.name !== "" ? `"${port.name}"` : `unnamed ${textOf(port.containerPort)}`))];
     return shown.length <= 1 ? shown.join("") : `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
   };
   if (selected.length === 1) return `${describeWorkload(selected[0])} declares ${describePorts2(selected[0].ports ?? [])}`;
@@ -77115,7 +77265,7 @@ var inputRules = [
     id: "yaml-syntax",
     level: "error",
     summary: "Files parse as YAML",
-    help: "A document that does not parse is not linted at all (the other documents of the file still are). The message gives the YAML parser's reason; fix the syntax at the reported position. Duplicate keys count as errors, as they do for kubectl, and a document whose aliases expand past a safe bound is refused."
+    help: "A document that does not parse is not linted at all (the other documents of the file still are). The message gives the YAML parser's reason; fix the syntax at the reported position. Duplicate keys count as errors, as they do for kubectl, and so do what the API server refuses to expand: an alias inside the node it repeats (`x: &a [{y: *a}]`, a value that would contain itself), an alias with no anchor before it, a merge key `<<` given something other than mappings, and a document whose aliases expand past a safe bound. A lone CR ends a line, as it does for go-yaml and in SARIF line numbers."
   },
   {
     id: "file-unreadable",
@@ -83653,8 +83803,8 @@ function readYamlFile(file, display, what) {
     throw new UsageError(`${at2(syntaxError.pos[0])}: ${reason}`);
   }
   const offsetOf = (path2, place = "key") => offsetIn(document2, path2, place);
-  const cycle = aliasInsideItsAnchor(document2);
-  if (cycle !== void 0) throw new UsageError(`${at2(cycle)}: this alias refers to the node that contains it, an endless value; remove the alias`);
+  const { fault } = aliasesOf(document2);
+  if (fault) throw new UsageError(`${at2(fault.start)}: ${aliasFaultText(fault.kind, fault.name)}`);
   let data;
   try {
     data = document2.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -83670,28 +83820,6 @@ function readFailure(error) {
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "ENOTREG") return "not a regular file (a FIFO, socket or device)";
   return error.message;
-}
-function aliasInsideItsAnchor(document2) {
-  const open = [];
-  let found;
-  const walk = (node) => {
-    if (found !== void 0 || !(0, import_yaml3.isNode)(node)) return;
-    if ((0, import_yaml3.isAlias)(node)) {
-      if (open.includes(node.resolve(document2))) found = node.range?.[0] ?? 0;
-      return;
-    }
-    if (!("items" in node) || !Array.isArray(node.items)) return;
-    open.push(node);
-    for (const item of node.items) {
-      if ((0, import_yaml3.isPair)(item)) {
-        walk(item.key);
-        walk(item.value);
-      } else walk(item);
-    }
-    open.pop();
-  };
-  walk(document2.contents);
-  return found;
 }
 function offsetIn(document2, path2, at2) {
   let node = document2.contents;
@@ -83869,7 +83997,7 @@ function describeError2(error) {
     case "additionalProperties": {
       const key = String(error.params.additionalProperty);
       const keys = Object.keys(schema.properties ?? {}).filter((name2) => name2 !== "$schema");
-      const hint = (error.instancePath === "" ? KEY_ALIASES[key] : void 0) ?? closestName(key, keys);
+      const hint = (error.instancePath === "" && Object.hasOwn(KEY_ALIASES, key) ? KEY_ALIASES[key] : void 0) ?? closestName(key, keys);
       return `unknown key${hint ? `; did you mean "${hint}"?` : `; the keys here are ${keys.join(", ")}`}`;
     }
     case "type":
@@ -84049,13 +84177,15 @@ async function parseSources(sources, options) {
   const parsed = script ? await parseOnWorkers(sources, threads, script, parseOptions) : sources.map((source) => parseText(source.text, source.displayPath, parseOptions));
   const resources = [];
   const findings = [];
+  const failures = [];
   sources.forEach((source, index2) => {
     const text2 = parsed[index2] ?? parseText(source.text, source.displayPath, parseOptions);
     const result = resourcesOf(source, text2, options.defaultNamespace);
     for (const resource of result.resources) resources.push(resource);
     for (const finding of result.findings) findings.push(finding);
+    for (const failure of result.failures) failures.push(failure);
   });
-  return { resources, findings };
+  return { resources, findings, failures };
 }
 function threadCount(sources, requested) {
   if (requested !== void 0) return Math.min(Math.max(0, Math.floor(requested)), (0, import_node_os.availableParallelism)());
@@ -84696,7 +84826,7 @@ async function loadRuleset(file, cwd, reservedIds) {
     for (const key of Object.keys(raw)) if (!RULE_KEYS.includes(key)) fail([...at2, key], unknownKey(key, RULE_KEYS));
     const rule = raw;
     const severity = rule.severity === void 0 ? "warn" : String(rule.severity);
-    const level = SEVERITIES[severity] ?? fail([...at2, "severity"], `unknown severity "${severity}"; use error, warn, info or hint`, "value");
+    const level = Object.hasOwn(SEVERITIES, severity) ? SEVERITIES[severity] : fail([...at2, "severity"], `unknown severity "${severity}"; use error, warn, info or hint`, "value");
     if (rule.recommended === false)
       fail([...at2, "recommended"], `recommended: false would turn the rule off; leave it out and turn the rule off with rules: {${id}: off} in .fedlint.yaml`, "value");
     const description = optionalString(rule.description, [...at2, "description"], fail);
@@ -85163,7 +85293,7 @@ async function lintWith(sources, options, readFindings, levels, userRules, conte
   });
   return {
     findings: sortFindings(context.length === 0 ? all : all.filter((finding) => !inContext.has(finding.location.file))),
-    failures: [...ruled.failures, ...declarative.failures],
+    failures: [...parsed.failures, ...ruled.failures, ...declarative.failures],
     files: sources,
     resourceCount: reported.length,
     rules: [...allRules, ...userRules]
@@ -85207,7 +85337,7 @@ function checkRuleSettings(settings, userRules) {
     if (!known.has(id)) throw new UsageError(`unknown rule "${id}"; run "fedlint rules" to list the rule ids`);
     if (!LEVELS.has(level)) throw new UsageError(`invalid level "${level}" for rule "${id}"; use off, note, warning or error`);
   }
-  return settings;
+  return Object.assign(/* @__PURE__ */ Object.create(null), settings);
 }
 
 // src/report/summary.ts

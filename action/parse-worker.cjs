@@ -49,7 +49,7 @@ var require_identity = __commonJS({
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
-    function isCollection(node) {
+    function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case MAP:
@@ -58,7 +58,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node) {
+    function isNode2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case ALIAS:
@@ -69,7 +69,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar2(node) || isCollection2(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -79,10 +79,10 @@ var require_identity = __commonJS({
     exports2.SEQ = SEQ;
     exports2.hasAnchor = hasAnchor;
     exports2.isAlias = isAlias2;
-    exports2.isCollection = isCollection;
+    exports2.isCollection = isCollection2;
     exports2.isDocument = isDocument;
     exports2.isMap = isMap2;
-    exports2.isNode = isNode;
+    exports2.isNode = isNode2;
     exports2.isPair = isPair2;
     exports2.isScalar = isScalar2;
     exports2.isSeq = isSeq2;
@@ -97,7 +97,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -106,9 +106,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -242,7 +242,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports2.visit = visit2;
+    exports2.visit = visit;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -252,7 +252,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -396,7 +396,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -423,7 +423,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -434,7 +434,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -614,7 +614,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -640,7 +640,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -5562,15 +5562,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
+    visit.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -5581,8 +5581,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit.parentCollection = (cst, path) => {
+      const parent = visit.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5613,7 +5613,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports2.visit = visit2;
+    exports2.visit = visit;
   }
 });
 
@@ -5628,7 +5628,7 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
+    var isCollection2 = (token) => !!token && "items" in token;
     var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
@@ -5712,7 +5712,7 @@ var require_cst = __commonJS({
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
-    exports2.isCollection = isCollection;
+    exports2.isCollection = isCollection2;
     exports2.isScalar = isScalar2;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
@@ -7329,7 +7329,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document.Document;
     exports2.Schema = Schema.Schema;
@@ -7357,8 +7357,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit2.visit;
-    exports2.visitAsync = visit2.visitAsync;
+    exports2.visit = visit.visit;
+    exports2.visitAsync = visit.visitAsync;
   }
 });
 
@@ -7367,10 +7367,23 @@ var import_node_worker_threads = require("node:worker_threads");
 
 // src/load/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
+
+// src/quote.ts
+function quoteValue(value, max = 60) {
+  const json = value === void 0 ? "nothing" : JSON.stringify(value, (_key, inner) => typeof inner === "bigint" ? String(inner) : inner) ?? String(value);
+  return json.length <= max ? json : `${json.slice(0, max - 1)}…`;
+}
+
+// src/load/parse.ts
 var MAX_ALIAS_COUNT = 1e3;
 var STACK_EXHAUSTED = /call stack/i;
 var KUSTOMIZATION_FILE = /(?:^|\/)kustomization\.ya?ml$/;
-var YAML_OPTIONS = { version: "1.1", prettyErrors: false, customTags: binaryAsText };
+var YAML_OPTIONS = { version: "1.1", prettyErrors: false, customTags: binaryAsText, logLevel: "error" };
+function yamlText(text) {
+  return LONE_CR.test(text) ? text.replace(LONE_CR_ALL, "\n") : text;
+}
+var LONE_CR = /\r(?!\n)/;
+var LONE_CR_ALL = /\r(?!\n)/g;
 function binaryAsText(tags) {
   return tags.map((tag) => {
     if (typeof tag !== "object" || tag.tag !== "tag:yaml.org,2002:binary" || !("resolve" in tag)) return tag;
@@ -7388,12 +7401,15 @@ function parseText(text, displayPath, options2 = {}) {
   const objects = [];
   const problems = [];
   let stackExhausted = false;
-  const parsed = (0, import_yaml.parseAllDocuments)(text, YAML_OPTIONS);
+  const parsed = (0, import_yaml.parseAllDocuments)(yamlText(text), YAML_OPTIONS);
   const documents = Array.isArray(parsed) ? parsed : [];
   let previousEnd = 0;
+  let star = text.indexOf("*");
   documents.forEach((document, documentIndex) => {
     const source = [previousEnd, document.range[2]];
     previousEnd = document.range[2];
+    if (star !== -1 && star < document.range[0]) star = text.indexOf("*", document.range[0]);
+    const mayHaveAliases = star !== -1 && star < document.range[2];
     if (document.errors.length > 0) {
       if (document.errors.some((error) => STACK_EXHAUSTED.test(error.message))) {
         stackExhausted = true;
@@ -7405,18 +7421,18 @@ function parseText(text, displayPath, options2 = {}) {
       }
       return;
     }
+    const aliases = mayHaveAliases ? checkAliases(document) : { found: false };
+    if (aliases.problem) {
+      problems.push(aliases.problem);
+      return;
+    }
     let body;
     try {
-      body = plainBody(text, document, options2.readKinds);
+      body = plainBody(document, options2.readKinds, aliases.found);
     } catch (error) {
-      const [start, end] = document.range;
-      const message = String(error.message);
-      stackExhausted ||= STACK_EXHAUSTED.test(message);
-      problems.push({
-        message: STACK_EXHAUSTED.test(message) ? `YAML syntax error: ${reasonOf(message)}; this document is not linted until it parses` : `YAML document expands too many aliases (${oneLine(message)}); expand the anchors by hand or split the document`,
-        start,
-        end: Math.min(end, start + 1)
-      });
+      const problem = bodyProblem(error, document);
+      stackExhausted ||= problem.stackExhausted === true;
+      problems.push(problem.problem);
       return;
     }
     if (!isObject(body)) return;
@@ -7432,10 +7448,105 @@ function parseText(text, displayPath, options2 = {}) {
   });
   return stackExhausted ? { objects, problems, stackExhausted } : { objects, problems };
 }
-function plainBody(text, document, readKinds) {
+var THIS_DOCUMENT_WAITS = "this document is not linted until it parses";
+function checkAliases(document) {
+  const { found, fault } = aliasesOf(document);
+  return fault ? { found, problem: aliasProblem(fault) } : { found };
+}
+function aliasesOf(document) {
+  const lastAnchored = /* @__PURE__ */ new Map();
+  const openAnchored = /* @__PURE__ */ new Set();
+  const steps = [{ node: document.contents }];
+  let found = false;
+  while (steps.length > 0) {
+    const { node, leave } = steps.pop();
+    if (leave) {
+      openAnchored.delete(node);
+    } else if ((0, import_yaml.isAlias)(node)) {
+      const anchored = lastAnchored.get(node.source);
+      if (anchored === void 0 || openAnchored.has(anchored)) {
+        const [start, end] = node.range ?? [0, 1];
+        return { found: true, fault: { kind: anchored === void 0 ? "no-anchor" : "inside-its-anchor", name: node.source, start, end } };
+      }
+      found = true;
+    } else if ((0, import_yaml.isPair)(node)) {
+      steps.push({ node: node.value }, { node: node.key });
+    } else if ((0, import_yaml.isNode)(node)) {
+      if (node.anchor) lastAnchored.set(node.anchor, node);
+      if ((0, import_yaml.isCollection)(node)) {
+        if (node.anchor) {
+          openAnchored.add(node);
+          steps.push({ node, leave: true });
+        }
+        for (let index = node.items.length - 1; index >= 0; index--) steps.push({ node: node.items[index] });
+      }
+    }
+  }
+  return { found };
+}
+function aliasProblem({ kind, name, start, end }) {
+  return {
+    message: `${aliasFaultText(kind, name)}; ${THIS_DOCUMENT_WAITS}`,
+    start,
+    end
+  };
+}
+function aliasFaultText(kind, name) {
+  return kind === "no-anchor" ? `YAML alias *${name} has no anchor &${name} before it in this document, so it stands for nothing; put the anchor on the node it should repeat, before the alias (anchors do not carry over from one document to the next), or write the value out` : `YAML alias *${name} is inside the node anchored &${name} that it repeats, so that node would contain itself without end (the API server refuses it too); write the nested copy out, or anchor a node that does not hold the alias`;
+}
+function bodyProblem(error, document) {
+  const [start] = document.range;
+  const atStart = { start, end: Math.min(document.range[2], start + 1) };
+  const message = error instanceof Error ? error.message : String(error);
+  if (STACK_EXHAUSTED.test(message)) return { problem: { message: `YAML syntax error: nesting too deep to parse; ${THIS_DOCUMENT_WAITS}`, ...atStart }, stackExhausted: true };
+  if (/Excessive alias count/.test(message))
+    return {
+      problem: {
+        message: `YAML document expands too many aliases (more than ${MAX_ALIAS_COUNT} alias expansions, as an alias bomb makes); expand the anchors by hand or split the document`,
+        ...atStart
+      }
+    };
+  if (/Merge sources must be maps/.test(message)) {
+    const merge = badMerge(document);
+    const [keyStart, keyEnd] = merge?.key.range ?? [atStart.start, atStart.end];
+    return {
+      problem: {
+        message: `YAML merge key << is given ${merge?.given ?? "something else"}, but it merges only a mapping, an alias of one, or a list of those; give it the mapping (or *alias) whose entries belong here; ${THIS_DOCUMENT_WAITS}`,
+        start: keyStart,
+        end: keyEnd
+      }
+    };
+  }
+  const reason = error instanceof Error ? `${error.name}: ${oneLine(message)}` : oneLine(message);
+  return { problem: { message: `fedlint failed to read this document (${reason})`, ...atStart, internal: true } };
+}
+function badMerge(document) {
+  const resolved = (node) => (0, import_yaml.isAlias)(node) ? node.resolve(document) : node;
+  const steps = [document.contents];
+  while (steps.length > 0) {
+    const node = steps.pop();
+    if ((0, import_yaml.isPair)(node)) {
+      steps.push(node.value, node.key);
+      if (!(0, import_yaml.isScalar)(node.key) || typeof node.key.value !== "symbol") continue;
+      const value = resolved(node.value);
+      if ((0, import_yaml.isMap)(value)) continue;
+      const item = (0, import_yaml.isSeq)(value) ? value.items.map(resolved).find((entry) => !(0, import_yaml.isMap)(entry)) : value;
+      if ((0, import_yaml.isSeq)(value) && item === void 0) continue;
+      return { key: node.key, given: `${(0, import_yaml.isSeq)(value) ? "a list holding " : ""}${describeNode(item)}` };
+    } else if ((0, import_yaml.isCollection)(node)) {
+      for (let index = node.items.length - 1; index >= 0; index--) steps.push(node.items[index]);
+    }
+  }
+  return void 0;
+}
+function describeNode(node) {
+  if ((0, import_yaml.isScalar)(node)) return `the value ${quoteValue(node.value ?? null)}`;
+  return (0, import_yaml.isSeq)(node) ? "a list" : "nothing it can read";
+}
+function plainBody(document, readKinds, hasAliases) {
   const whole = () => document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   if (!readKinds || !isSkimmed(document, readKinds)) return whole();
-  if (text.slice(document.range[0], document.range[2]).includes("*") && hasAlias(document)) return whole();
+  if (hasAliases) return whole();
   const kind = document.get("kind");
   const metadata = document.get("metadata", true);
   return {
@@ -7443,16 +7554,6 @@ function plainBody(text, document, readKinds) {
     kind,
     metadata: (0, import_yaml.isMap)(metadata) ? metadata.toJS(document, { maxAliasCount: MAX_ALIAS_COUNT }) : void 0
   };
-}
-function hasAlias(document) {
-  let found = false;
-  (0, import_yaml.visit)(document, {
-    Alias() {
-      found = true;
-      return import_yaml.visit.BREAK;
-    }
-  });
-  return found;
 }
 function isSkimmed(document, readKinds) {
   if (!(0, import_yaml.isMap)(document.contents)) return false;

@@ -1,6 +1,7 @@
 import { distance } from 'fastest-levenshtein';
 import { spec } from '../src/model/graph.js';
 import { isObject, pointerSegment } from '../src/load/parse.js';
+import { quoteValue, textOf } from '../src/quote.js';
 import { portsOfService } from '../src/model/ports.js';
 import { defineRule } from '../src/check/rule.js';
 import type { Resource } from '../src/types.js';
@@ -167,8 +168,8 @@ function otherOperatorPods(selector: Record<string, any>): boolean {
   return (
     'alertmanager' in selector ||
     'thanos-ruler' in selector ||
-    ['alertmanager', 'thanos-ruler'].includes(String(selector['app.kubernetes.io/name'])) ||
-    ['alertmanager', 'thanos-ruler'].includes(String(selector.app))
+    ['alertmanager', 'thanos-ruler'].includes(textOf(selector['app.kubernetes.io/name'])) ||
+    ['alertmanager', 'thanos-ruler'].includes(textOf(selector.app))
   );
 }
 
@@ -179,8 +180,8 @@ function prometheusEvidence(service: Resource): string | undefined {
   if (picked) return `its selector picks Prometheus pods: ${picked}`;
   if (otherOperatorPods(selector)) return undefined;
   const ports = portsOfService(service);
-  const on9090 = ports.find((port) => String(port.port) === '9090' || String(port.targetPort) === '9090');
-  if (on9090) return String(on9090.port) === '9090' ? 'port 9090' : `targetPort 9090`;
+  const on9090 = ports.find((port) => textOf(port.port) === '9090' || textOf(port.targetPort) === '9090');
+  if (on9090) return textOf(on9090.port) === '9090' ? 'port 9090' : `targetPort 9090`;
   // "web" is the name of Prometheus's container port, but of countless other containers too: only a Service that
   // says it is Prometheus counts.
   if (/prometheus/i.test(service.name) && ports.some((port) => port.targetPort === 'web')) return 'targetPort "web"';
@@ -195,7 +196,7 @@ function annotationsOf(service: Resource): Record<string, unknown> {
 }
 
 function text(value: unknown): string {
-  return value === null || value === undefined ? '' : String(value);
+  return value === null || value === undefined ? '' : textOf(value);
 }
 
 /** The known internal annotations the Service carries, correct or not. */
@@ -256,13 +257,14 @@ function annotationProblems(service: Resource, reach: string): Problem[] {
     const value = text(raw);
     const known = KNOWN_KEYS.get(key);
     if (known) {
+      const shown = isObject(raw) || Array.isArray(raw) ? quoteValue(raw) : `"${value}"`;
       const shadow = SHADOWED_BY[key];
       // The legacy GKE key is not read when the current one is there; the current one is the finding.
       if (shadow && shadow in annotations) continue;
       const caseOnly = value.toLowerCase() === known.fix.toLowerCase();
       problems.push({
         pointer: pointerOf(key),
-        message: `${subject} sets ${key}: "${value}", which ${known.cloud} does not read as internal, ${reach}; set it to "${known.fix}"${caseOnly ? ' (the value is case-sensitive)' : ''}`,
+        message: `${subject} sets ${key}: ${shown}, which ${known.cloud} does not read as internal, ${reach}; set it to "${known.fix}"${caseOnly ? ' (the value is case-sensitive)' : ''}`,
       });
       continue;
     }

@@ -1,5 +1,6 @@
 import { describeEndpoint, spec } from '../src/model/graph.js';
 import { isObject } from '../src/load/parse.js';
+import { quoteValue, textOf } from '../src/quote.js';
 import { defineRule } from '../src/check/rule.js';
 
 /** Where else each kind can get the label from, as the message says it was looked for. */
@@ -49,13 +50,13 @@ export default defineRule({
       // An entry that names the label but cannot write it is the likeliest thing the author is looking at.
       const inert = inertEntry(endpoint.pointer, 'relabelings', relabelings, label) ?? inertEntry(endpoint.pointer, 'metricRelabelings', metricRelabelings, label);
       if (inert) {
-        const rejected = ['labeldrop', 'labelkeep'].includes(inert.action.toLowerCase())
-          ? ` (Prometheus Operator even rejects a ${inert.action.toLowerCase()} entry that sets targetLabel)`
-          : '';
+        const action = textOf(inert.action).toLowerCase();
+        const rejected = ['labeldrop', 'labelkeep'].includes(action) ? ` (Prometheus Operator even rejects a ${action} entry that sets targetLabel)` : '';
+        const shownAction = typeof inert.action === 'string' ? `"${inert.action}"` : quoteValue(inert.action);
         report({
           resource: endpoint.monitor,
           pointer: inert.pointer,
-          message: `${what} has a ${inert.field} entry with targetLabel "${label}" but action "${inert.action}", which does not write targetLabel${rejected}, so federated series get no "${label}" label; use action: replace with replacement: <source cluster name>`,
+          message: `${what} has a ${inert.field} entry with targetLabel "${label}" but action ${shownAction}, which does not write targetLabel${rejected}, so federated series get no "${label}" label; use action: replace with replacement: <source cluster name>`,
         });
         continue;
       }
@@ -83,7 +84,7 @@ export default defineRule({
 
 function writes(entry: Record<string, any>): boolean {
   // An absent or empty action is the default, replace.
-  return entry.action === undefined || entry.action === null || WRITING_ACTIONS.includes(String(entry.action).toLowerCase());
+  return entry.action === undefined || entry.action === null || WRITING_ACTIONS.includes(textOf(entry.action).toLowerCase());
 }
 
 /**
@@ -92,7 +93,7 @@ function writes(entry: Record<string, any>): boolean {
  * Prometheus treats as deleting the label.
  */
 function writesValue(entry: Record<string, any>): boolean {
-  const action = entry.action === undefined || entry.action === null ? '' : String(entry.action).toLowerCase();
+  const action = entry.action === undefined || entry.action === null ? '' : textOf(entry.action).toLowerCase();
   if (action !== '' && action !== 'replace') return true;
   const hasSources = Array.isArray(entry.sourceLabels) && entry.sourceLabels.length > 0;
   const replacement = entry.replacement;
@@ -119,11 +120,11 @@ function inertEntry(
   field: 'relabelings' | 'metricRelabelings',
   relabelings: unknown,
   label: string,
-): { field: string; action: string; pointer: string } | undefined {
+): { field: string; action: unknown; pointer: string } | undefined {
   if (!Array.isArray(relabelings)) return undefined;
   const index = relabelings.findIndex((entry) => isObject(entry) && entry.targetLabel === label && !writes(entry));
   if (index === -1) return undefined;
-  return { field, action: String(relabelings[index].action), pointer: `${base}/${field}/${index}/action` };
+  return { field, action: relabelings[index].action, pointer: `${base}/${field}/${index}/action` };
 }
 
 /** Pointer of the first entry that writes targetLabel `<label>` but no value (see writesValue). */

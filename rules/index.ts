@@ -34,7 +34,10 @@ export const inputRules: RuleMeta[] = [
     help:
       'A document that does not parse is not linted at all (the other documents of the file still are). The message ' +
       'gives the YAML parser\'s reason; fix the syntax at the reported position. Duplicate keys count as errors, as ' +
-      'they do for kubectl, and a document whose aliases expand past a safe bound is refused.',
+      'they do for kubectl, and so do what the API server refuses to expand: an alias inside the node it repeats (`x: ' +
+      '&a [{y: *a}]`, a value that would contain itself), an alias with no anchor before it, a merge key `<<` given ' +
+      'something other than mappings, and a document whose aliases expand past a safe bound. A lone CR ends a line, as ' +
+      'it does for go-yaml and in SARIF line numbers.',
   },
   {
     id: 'file-unreadable',

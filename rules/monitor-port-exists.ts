@@ -2,6 +2,7 @@ import { isSelectorless, spec } from '../src/model/graph.js';
 import { type PortEntry, portsOfEndpoints, portsOfService } from '../src/model/ports.js';
 import { defineRule } from '../src/check/rule.js';
 import { closestName, quoteList } from '../src/lang/suggest.js';
+import { textOf } from '../src/quote.js';
 import type { Resource } from '../src/types.js';
 import { selectorProblems } from './selector-matches-service.js';
 
@@ -67,7 +68,7 @@ export default defineRule({
             (other) =>
               other === port.name ||
               closestName(other, names) === port.name ||
-              (/^[0-9]+$/.test(other) && (String(port.port) === other || String(port.targetPort) === other)),
+              (/^[0-9]+$/.test(other) && (textOf(port.port) === other || textOf(port.targetPort) === other)),
           );
         return ports.length > 0 && ports.every(scraped);
       };
@@ -80,7 +81,7 @@ export default defineRule({
       // that number are the ones meant, and each gets told that port's name.
       const numbered = (service: Resource) =>
         /^[0-9]+$/.test(portName)
-          ? portsOfService(service).find((port) => port.name !== '' && (String(port.port) === portName || String(port.targetPort) === portName))
+          ? portsOfService(service).find((port) => port.name !== '' && (textOf(port.port) === portName || textOf(port.targetPort) === portName))
           : undefined;
       const byNumber = lacking.filter((service) => numbered(service) !== undefined);
       if (byNumber.length > 0) lacking = byNumber;

@@ -1,5 +1,6 @@
 import { spec } from '../src/model/graph.js';
 import { isObject } from '../src/load/parse.js';
+import { textOf } from '../src/quote.js';
 import { defineRule } from '../src/check/rule.js';
 import type { RuleContext } from '../src/check/rule.js';
 import {
@@ -121,7 +122,7 @@ function checkPorts(monitor: Resource, selected: Workload[], report: RuleContext
     if (typeof port === 'string' && port !== '') {
       if (named.includes(port)) return;
       // `port: "8080"`: a number where the name belongs.
-      const byNumber = /^[0-9]+$/.test(port) ? declared.find(({ port: entry }) => String(entry.containerPort) === port && entry.name !== '') : undefined;
+      const byNumber = /^[0-9]+$/.test(port) ? declared.find(({ port: entry }) => textOf(entry.containerPort) === port && entry.name !== '') : undefined;
       const suggestion = byNumber ? undefined : closestName(port, named);
       const fix = byNumber
         ? `podMetricsEndpoints[].port takes the container port's name: use "${byNumber.port.name}" (or portNumber: ${port})`
@@ -153,7 +154,7 @@ function checkPorts(monitor: Resource, selected: Workload[], report: RuleContext
 function describeDeclared(selected: Workload[]): string {
   const describePorts = (ports: ContainerPort[]) => {
     if (ports.length === 0) return 'no container ports';
-    const shown = [...new Set(ports.map((port) => (port.name !== '' ? `"${port.name}"` : `unnamed ${String(port.containerPort)}`)))];
+    const shown = [...new Set(ports.map((port) => (port.name !== '' ? `"${port.name}"` : `unnamed ${textOf(port.containerPort)}`)))];
     return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
   };
   if (selected.length === 1) return `${describeWorkload(selected[0]!)} declares ${describePorts(selected[0]!.ports ?? [])}`;

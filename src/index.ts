@@ -123,7 +123,7 @@ async function lintWith(
   });
   return {
     findings: sortFindings(context.length === 0 ? all : all.filter((finding) => !inContext.has(finding.location.file))),
-    failures: [...ruled.failures, ...declarative.failures],
+    failures: [...parsed.failures, ...ruled.failures, ...declarative.failures],
     files: sources,
     resourceCount: reported.length,
     rules: [...allRules, ...userRules],
@@ -177,5 +177,6 @@ function checkRuleSettings(settings: Record<string, string>, userRules: RuleMeta
     if (!known.has(id)) throw new UsageError(`unknown rule "${id}"; run "fedlint rules" to list the rule ids`);
     if (!LEVELS.has(level)) throw new UsageError(`invalid level "${level}" for rule "${id}"; use off, note, warning or error`);
   }
-  return settings as Record<string, Setting>;
+  // Looked up by rule id, and a user's rule may be named `toString`: no inherited member may pass for a setting.
+  return Object.assign(Object.create(null) as Record<string, Setting>, settings);
 }

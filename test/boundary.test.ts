@@ -172,7 +172,7 @@ test('an alias bomb or a self-referencing alias in .fedlint.yaml is a configurat
   assert.match(run.stderr, /^fedlint: \.fedlint\.yaml:1:1: the config file expands too many aliases \(.*\); expand them by hand\n$/);
   writeFileSync(join(repo, '.fedlint.yaml'), 'x: &a [{y: *a}]\n');
   const cycle = fedlint([], repo);
-  assert.equal([cycle.code, cycle.stderr], [2, 'fedlint: .fedlint.yaml:1:12: this alias refers to the node that contains it, an endless value; remove the alias\n']);
+  assert.equal([cycle.code, cycle.stderr], [2, 'fedlint: .fedlint.yaml:1:12: YAML alias *a is inside the node anchored &a that it repeats, so that node would contain itself without end (the API server refuses it too); write the nested copy out, or anchor a node that does not hold the alias\n']);
 });
 
 test('yaml\'s warnings (a list used as a mapping key) never reach stderr', () => {

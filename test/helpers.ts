@@ -7,6 +7,9 @@ import { lint, lintSources, type LintOptions, type LintResult } from '../src/ind
 import { makeSourceFile } from '../src/load/parse.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Keys that are ordinary to YAML and to the API server but name Object.prototype members (prototype-keys.test.ts). */
+export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
 
 export interface Compact {

@@ -42,6 +42,13 @@ const FILES: Record<string, string | Buffer> = {
     'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: sm2, namespace: mon}\nspec:\n  selector: {matchLabels: {app: [x]}}\n  endpoints: [{port: {a: 1}, params: {match[]: 7}, relabelings: 3, honorLabels: "yes"}, 5, null]\n',
   ].join('---\n'),
   'over-limit.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: large}\ndata:\n  blob: "${'b'.repeat(6_500_000)}"\n`,
+  'self-alias.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: loop}\nspec:\n  x: &a [ {y: *a} ]\n',
+  // Six lines that took minutes (the rules' bounded walks over a cyclic value) before cyclic aliases were refused.
+  'alias-loops.yaml': 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: s}\na: &a [ *a, *a, *a ]\nb: &b [ *a, *b, *a, *b ]\nspec: {endpoints: [*b, *a]}\n',
+  // One key that shadows hasOwnProperty used to stop every Spectral rule of the run (exit 2).
+  'prototype-keys.yaml':
+    "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: proto, namespace: mon, labels: {hasOwnProperty: a, __proto__: b, constructor: c}}\nspec:\n  selector: {matchLabels: {app: proto}}\n  endpoints: [{port: web, path: /federate, params: {'match[]': ['{job=\"x\"}'], toString: [a], valueOf: [b]}, relabelings: [{targetLabel: cluster, replacement: w}]}]\n",
+  'cr-only.yaml': '# classic Mac OS line ends\rapiVersion: v1\rkind: Endpoints\rmetadata: {name: mac-orphan, namespace: mon}\r',
   'good.yaml': 'apiVersion: v1\nkind: Endpoints\nmetadata: {name: worker-metric, namespace: mon}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: worker-metrics, namespace: mon}\nspec: {ports: [{name: web, port: 9090}]}\n',
 };
 
@@ -75,6 +82,23 @@ test('alias bomb and 20,000-level nesting: a yaml-syntax finding each, no hang, 
   assert.match(messageOf('alias-bomb.yaml'), /expands too many aliases/);
   assert.equal(findingsOf('deep-nesting.yaml').map(([rule]: any) => rule), ['yaml-syntax']);
   assert.match(messageOf('deep-nesting.yaml'), /nesting too deep to parse/);
+});
+
+test('a self-referencing alias and aliases looping through each other: a yaml-syntax finding at the alias, no stack overflow', () => {
+  assert.equal(findingsOf('self-alias.yaml'), [['yaml-syntax', 5, 15]]);
+  assert.match(messageOf('self-alias.yaml'), /^YAML alias \*a is inside the node anchored &a that it repeats/);
+  assert.equal(findingsOf('alias-loops.yaml'), [['yaml-syntax', 4, 9]]);
+});
+
+test('keys named after Object.prototype members are ordinary keys: every rule still reports', () => {
+  assert.equal(findingsOf('prototype-keys.yaml'), [
+    ['selector-matches-service', 5, 33],
+    ['federate-honor-labels', 6, 16],
+  ]);
+});
+
+test('CR-only line breaks (classic Mac OS) are line breaks, as go-yaml reads them: linted at the lines an editor shows', () => {
+  assert.equal(findingsOf('cr-only.yaml'), [['endpoints-name-match', 4, 18]]);
 });
 
 test('a 5 MB string under the limit is read; a file over --max-file-size is reported, not read', () => {
@@ -114,7 +138,7 @@ test('symlink loops and dangling links: file-unreadable with the reason', () => 
 });
 
 test('every reported position lies inside its file', () => {
-  const lineCounts = new Map(Object.entries(FILES).map(([name, content]) => [name, String(content).split('\n').length]));
+  const lineCounts = new Map(Object.entries(FILES).map(([name, content]) => [name, String(content).split(/\r\n|\r|\n/).length]));
   for (const finding of output.findings) {
     const lines = lineCounts.get(finding.file);
     if (lines === undefined) continue; // links

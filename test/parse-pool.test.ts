@@ -39,6 +39,9 @@ test('hostile files give the same findings on a worker as on the main thread', a
     'deep.yaml': `apiVersion: v1\nkind: Service\nmetadata: {name: deep}\nspec: ${'['.repeat(20000)}${']'.repeat(20000)}\n`,
     'bomb.yaml': `kind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 6 }, (_, i) => `  ${'bcdefg'[i]}: &${'bcdefg'[i]} [${Array(10).fill(`*${'abcdef'[i]}`).join(', ')}]`).join('\n')}\n`,
     'broken.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n',
+    'self-alias.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: loop}\nspec:\n  x: &a [ {y: *a} ]\n---\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: &b [*b]}\n',
+    'cr-only.yaml': 'apiVersion: v1\rkind: Endpoints\rmetadata: {name: mac, namespace: mon}\r',
+    'alias-loops.yaml': 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: s}\na: &a [ *a, *a, *a ]\nb: &b [ *a, *b, *a, *b ]\nspec: {endpoints: [*b, *a]}\n',
     'good.yaml': 'apiVersion: v1\nkind: Endpoints\nmetadata: {name: worker-metric, namespace: mon}\n',
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -48,10 +51,14 @@ test('hostile files give the same findings on a worker as on the main thread', a
   assert.equal(
     compact(threads).map((finding) => [finding.file, finding.ruleId]),
     [
+      ['alias-loops.yaml', 'yaml-syntax'],
       ['bomb.yaml', 'yaml-syntax'],
       ['broken.yaml', 'yaml-syntax'],
+      ['cr-only.yaml', 'endpoints-name-match'],
       ['deep.yaml', 'yaml-syntax'],
       ['good.yaml', 'endpoints-name-match'],
+      ['self-alias.yaml', 'yaml-syntax'],
+      ['self-alias.yaml', 'yaml-syntax'],
     ],
   );
 });
@@ -63,7 +70,7 @@ test('workers that die right after answering (a late answer after their error): 
     script,
     [
       "import { parentPort } from 'node:worker_threads';",
-      `import { parseText } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src', 'parse.ts')).href)};`,
+      `import { parseText } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src', 'load', 'parse.ts')).href)};`,
       "parentPort.on('message', ({ batch, files }) => {",
       '  parentPort.postMessage({ batch, parsed: files.map((file) => parseText(file.text, file.displayPath)) });',
       "  throw new Error('dies after answering');",

@@ -228,12 +228,13 @@ test('a broken ruleset is a configuration error that names the file, line, colum
     ['extends: spectral:oas\nrules: {}\n', /^bad\.yaml:1:1: extends: not supported by fedlint rulesets, which hold only rules and a description/],
     ['rules:\n  federate-path:\n    given: "$"\n    then: {function: truthy}\n', /^bad\.yaml:2:3: rules\.federate-path: a fedlint rule already has this id/],
     ['rules:\n  r:\n    given: "$"\n    severity: fatal\n    then: {function: truthy}\n', /^bad\.yaml:4:15: rules\.r\.severity: unknown severity "fatal"/],
+    ['rules:\n  r:\n    given: "$"\n    severity: constructor\n    then: {function: truthy}\n', /^bad\.yaml:4:15: rules\.r\.severity: unknown severity "constructor"/],
     ['rules:\n  r:\n    given: "$"\n    then: {function: truthy}\n    severty: error\n', /^bad\.yaml:5:5: rules\.r\.severty: not a key fedlint rulesets know; did you mean "severity"\?/],
     ['rules:\n  r:\n    given: "$"\n    then: {function: length, functionOptions: {minimum: 1}}\n', /^bad\.yaml:4:57: rules\.r\.then\.functionOptions\.minimum: "length" function does not support "minimum" option/],
     ['rules:\n  r:\n    given: "$"\n    then: {function: truthy, field: "metadata..name"}\n', /^bad\.yaml:4:37: rules\.r\.then\.field: .* names more than one node/],
-    ['rules:\n  "r|x":\n    given: "$"\n    then: {function: truthy}\n', /^bad\.yaml:2:3: rules\.r\|x: a rule id is letters, digits and \. _ \/ -/],
+    ['rules:\n  "r|x":\n    given: "$"\n    then: {function: truthy}\n', /^bad\.yaml:2:3: rules\.r\|x: a rule id is letters, digits and _ \. \/ -/],
     ['rules:\n  r:\n    given: "$[-1]"\n    then: {function: truthy}\n', /^bad\.yaml:3:12: rules\.r\.given: "\$\[-1\]" is not a JSONPath fedlint runs: at character 3, negative indexes/],
-    ['a: &a [*a]\nrules: {}\n', /^bad\.yaml:1:8: this alias refers to the node that contains it/],
+    ['a: &a [*a]\nrules: {}\n', /^bad\.yaml:1:8: YAML alias \*a is inside the node anchored &a that it repeats/],
   ];
   for (const [text, message] of cases) {
     const cwd = workspace({ 'services.yaml': SERVICES, 'bad.yaml': text });

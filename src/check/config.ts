@@ -266,7 +266,7 @@ function describeError(error: AjvError): string {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
       const keys = Object.keys(schema.properties ?? {}).filter((name) => name !== '$schema');
-      const hint = (error.instancePath === '' ? KEY_ALIASES[key] : undefined) ?? closestName(key, keys);
+      const hint = (error.instancePath === '' && Object.hasOwn(KEY_ALIASES, key) ? KEY_ALIASES[key] : undefined) ?? closestName(key, keys);
       return `unknown key${hint ? `; did you mean "${hint}"?` : `; the keys here are ${keys.join(', ')}`}`;
     }
     case 'type':

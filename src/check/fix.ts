@@ -12,7 +12,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { distance } from 'fastest-levenshtein';
 import { type Document, type Node, type Pair, type Scalar, type YAMLMap, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import { MAX_ALIAS_COUNT, YAML_OPTIONS, isObject, parsePointer } from '../load/parse.js';
+import { MAX_ALIAS_COUNT, YAML_OPTIONS, isObject, parsePointer, yamlText } from '../load/parse.js';
 import { type WriteFs, WriteRefusal, describeWriteError, isWithin, writeFileAtomic } from '../safe-write.js';
 import type { DocumentFix, Finding, LintResult, SourceFile } from '../types.js';
 import { isReported } from './engine.js';
@@ -244,7 +244,8 @@ export function singleClosestName(wanted: string, candidates: Iterable<string>, 
 }
 
 function parseDocuments(text: string): Document.Parsed[] {
-  const documents = parseAllDocuments(text, YAML_OPTIONS);
+  // Read as the lint read it (a lone CR is a line break), so that an edit is checked against what the rules saw.
+  const documents = parseAllDocuments(yamlText(text), YAML_OPTIONS);
   return Array.isArray(documents) ? documents : [];
 }
 
@@ -402,7 +403,7 @@ function applyToData(data: unknown, fix: DocumentFix): boolean {
   if (!isObject(node)) return false;
   if (fix.kind === 'set') node[key] = fix.value;
   else {
-    if (!(key in node)) return false;
+    if (!Object.hasOwn(node, key)) return false;
     node[fix.to] = node[key];
     delete node[key];
   }

@@ -37,7 +37,7 @@ const RULESET_KEYS = ['rules', 'description'];
 const RULE_KEYS = ['given', 'then', 'severity', 'message', 'description', 'documentationUrl', 'recommended', 'resolved'];
 const THEN_KEYS = ['function', 'field', 'functionOptions'];
 /** A rule id shows in reports, SARIF and the Action's summary table: plain characters only. */
-const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+const RULE_ID = /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/;
 
 export async function loadRulesets(files: string[], cwd: string, reservedIds: Set<string>): Promise<UserRule[]> {
   const rules: UserRule[] = [];
@@ -57,13 +57,13 @@ async function loadRuleset(file: string, cwd: string, reservedIds: Set<string>):
   const rules: UserRule[] = [];
   for (const [id, raw] of Object.entries(data.rules)) {
     const at = ['rules', id];
-    if (!RULE_ID.test(id)) fail(at, 'a rule id is letters, digits and . _ / - (starting with a letter or digit)');
+    if (!RULE_ID.test(id)) fail(at, 'a rule id is letters, digits and _ . / - (not starting with . / -)');
     if (reservedIds.has(id)) fail(at, 'a fedlint rule already has this id; choose another');
     if (!isMapping(raw)) return fail(at, 'a rule is a mapping with given and then');
     for (const key of Object.keys(raw)) if (!RULE_KEYS.includes(key)) fail([...at, key], unknownKey(key, RULE_KEYS));
     const rule = raw;
     const severity = rule.severity === undefined ? 'warn' : String(rule.severity);
-    const level = SEVERITIES[severity] ?? fail([...at, 'severity'], `unknown severity "${severity}"; use error, warn, info or hint`, 'value');
+    const level = Object.hasOwn(SEVERITIES, severity) ? SEVERITIES[severity]! : fail([...at, 'severity'], `unknown severity "${severity}"; use error, warn, info or hint`, 'value');
     if (rule.recommended === false)
       fail([...at, 'recommended'], `recommended: false would turn the rule off; leave it out and turn the rule off with rules: {${id}: off} in .fedlint.yaml`, 'value');
     const description = optionalString(rule.description, [...at, 'description'], fail);

@@ -102,9 +102,13 @@ export function pointerOf(path: readonly (string | number)[]): string {
 
 export async function runSpectral(resources: Resource[], rules: SpectralRule[]): Promise<SpectralReport[]> {
   if (resources.length === 0 || rules.length === 0) return [];
-  const [{ Spectral }, { Resolver }] = await Promise.all([import('@stoplight/spectral-core'), import('@stoplight/spectral-ref-resolver')]);
+  const [{ Spectral }, { Resolver, ResolverDepGraph }] = await Promise.all([import('@stoplight/spectral-core'), import('@stoplight/spectral-ref-resolver')]);
   // Linted YAML may hold `$ref`s: never let Spectral follow them to files or the network.
-  const spectral = new Spectral({ resolver: new Resolver({ resolvers: {} }) });
+  const resolver = new Resolver({ resolvers: {} });
+  const resolveRefs = resolver.resolve.bind(resolver);
+  resolver.resolve = (source, options) =>
+    refsToResolve(source) ? resolveRefs(source, options) : Promise.resolve({ result: source, refMap: {}, graph: new ResolverDepGraph(), errors: [] } as never);
+  const spectral = new Spectral({ resolver });
 
   const owners = new Map<string, { ruleId: string; level?: Level }>();
   const fixes = new FixTable();
@@ -151,6 +155,30 @@ export async function runSpectral(resources: Resource[], rules: SpectralRule[]):
     });
   }
   return reports;
+}
+
+/**
+ * Whether Spectral's resolver may walk the document. It looks for `$ref`s by calling each object's own
+ * `hasOwnProperty`, which a YAML key of that name replaces ("target.hasOwnProperty is not a function": the whole run
+ * lost). Only a `$ref` gives it something to do: without one, the document is handed on as it is; with one beside
+ * such a key, it is left unresolved, as the API server reads it.
+ */
+function refsToResolve(document: unknown): boolean {
+  let refs = false;
+  const nodes = [document];
+  while (nodes.length > 0) {
+    const node = nodes.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      for (const item of node) nodes.push(item);
+      continue;
+    }
+    const object = node as Record<string, unknown>;
+    if (Object.hasOwn(object, 'hasOwnProperty')) return false;
+    refs ||= typeof object.$ref === 'string';
+    for (const key of Object.keys(object)) nodes.push(object[key]);
+  }
+  return refs;
 }
 
 /**

@@ -2,9 +2,9 @@
 // that every mistake in them is one line `file:line:col: key.path: what is wrong`, a configuration error (exit 2).
 // Unlike the manifests being linted, a file here that fedlint cannot read stops the run: it decides what the run is.
 
-import { type Document, LineCounter, isAlias, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
+import { type Document, LineCounter, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
-import { MAX_ALIAS_COUNT } from '../load/parse.js';
+import { MAX_ALIAS_COUNT, aliasFaultText, aliasesOf } from '../load/parse.js';
 import { readRegularFile } from '../load/read.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -47,8 +47,8 @@ export function readYamlFile(file: string, display: string, what: string): YamlF
     throw new UsageError(`${at(syntaxError.pos[0])}: ${reason}`);
   }
   const offsetOf = (path: KeyPath, place: 'key' | 'value' = 'key') => offsetIn(document, path, place);
-  const cycle = aliasInsideItsAnchor(document);
-  if (cycle !== undefined) throw new UsageError(`${at(cycle)}: this alias refers to the node that contains it, an endless value; remove the alias`);
+  const { fault } = aliasesOf(document);
+  if (fault) throw new UsageError(`${at(fault.start)}: ${aliasFaultText(fault.kind, fault.name)}`);
   let data: unknown;
   try {
     data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -67,30 +67,6 @@ export function readFailure(error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOTREG') return 'not a regular file (a FIFO, socket or device)';
   return (error as Error).message;
-}
-
-/** The offset of an alias that stands for a node it is inside of (`x: &a [ {y: *a} ]`), if there is one. */
-function aliasInsideItsAnchor(document: Document.Parsed): number | undefined {
-  const open: unknown[] = [];
-  let found: number | undefined;
-  const walk = (node: unknown): void => {
-    if (found !== undefined || !isNode(node)) return;
-    if (isAlias(node)) {
-      if (open.includes(node.resolve(document))) found = node.range?.[0] ?? 0;
-      return;
-    }
-    if (!('items' in node) || !Array.isArray(node.items)) return;
-    open.push(node);
-    for (const item of node.items) {
-      if (isPair(item)) {
-        walk(item.key);
-        walk(item.value);
-      } else walk(item);
-    }
-    open.pop();
-  };
-  walk(document.contents);
-  return found;
 }
 
 function offsetIn(document: Document, path: KeyPath, at: 'key' | 'value'): number {

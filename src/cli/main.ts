@@ -211,7 +211,8 @@ function parseSubstitutionLevel(value: string | undefined): Setting | undefined 
 }
 
 function parseRuleSettings(entries: string[]): Record<string, Setting> {
-  const settings: Record<string, Setting> = {};
+  // No prototype: `--rule __proto__=off` names a user's rule, not the object's prototype.
+  const settings: Record<string, Setting> = Object.create(null);
   for (const entry of entries) {
     const match = /^([^=]+)=([^=]+)$/.exec(entry);
     if (!match) throw new UsageError(`--rule expects ID=LEVEL (for example federate-cluster-label=off), got "${entry}"`);

@@ -18,6 +18,7 @@ import {
   scopeSetting,
 } from '../model/selector.js';
 import { closestName, quoteList } from './suggest.js';
+import { quoteValue } from '../quote.js';
 import type { RelatedLocation, Report, Resource } from '../types.js';
 import { hasPatchDirective } from '../load/kustomize.js';
 
@@ -303,17 +304,21 @@ function expressionProblems(subject: string, selector: Record<string, any>): Sel
     if (key === undefined || key === null)
       add('key' in expression ? `${pointer}/key` : pointer, `${subject} has a ${entry} without a key, so the API server rejects it; add key: <label key>`);
     else if (typeof key !== 'string')
-      add(`${pointer}/key`, `${subject} has a ${entry} whose key ${String(key)} is not a string, so the API server rejects it; quote it: key: "${String(key)}"`);
+      add(
+        `${pointer}/key`,
+        `${subject} has a ${entry} whose key ${quoteValue(key)} is not a string, so the API server rejects it; ${isScalar(key) ? `quote it: key: "${String(key)}"` : 'write the label key as a string: key: <label key>'}`,
+      );
     const which = typeof key === 'string' ? `${entry} (key "${key}")` : entry;
     if (operator === undefined || operator === null) {
       add('operator' in expression ? `${pointer}/operator` : pointer, `${subject} has a ${which} without an operator, so the API server rejects it; add operator: ${OPERATOR_LIST}`);
     } else if (!OPERATORS.includes(operator)) {
-      const text = String(operator);
       const consequence =
         typeof operator === 'string'
           ? 'so Prometheus Operator cannot use the selector and the monitor scrapes nothing'
           : 'so the API server rejects it';
-      add(`${pointer}/operator`, `${subject} has a ${which} with operator "${text}", which is not a label selector operator (${OPERATOR_LIST}), ${consequence}; ${operatorFix(text)}`);
+      const shown = isScalar(operator) ? `"${String(operator)}"` : quoteValue(operator);
+      const fix = isScalar(operator) ? operatorFix(String(operator)) : `use ${OPERATOR_LIST}`;
+      add(`${pointer}/operator`, `${subject} has a ${which} with operator ${shown}, which is not a label selector operator (${OPERATOR_LIST}), ${consequence}; ${fix}`);
     }
   });
   return problems;
@@ -356,12 +361,13 @@ function describeValue(value: unknown): string {
 
 /** What a person most likely meant as matchLabels, in flow style: a mapping, `[{app: x}]`, `["app=x"]`, `"app=x"`. */
 function labelsSuggestion(value: unknown): string {
-  const labels: Record<string, unknown> = {};
+  // A Map: a label key may be `__proto__`, which an object would swallow.
+  const labels = new Map<string, unknown>();
   const add = (item: unknown): boolean => {
     if (isObject(item)) {
       for (const [key, label] of Object.entries(item)) {
         if (!isScalar(label) || label === null) return false;
-        labels[key] = label;
+        labels.set(key, label);
       }
       return true;
     }
@@ -369,17 +375,17 @@ function labelsSuggestion(value: unknown): string {
     for (const part of item.split(',')) {
       const match = /^\s*([^=:\s]+)\s*(?:=|==|:)\s*(\S*)\s*$/.exec(part);
       if (!match) return false;
-      labels[match[1]!] = match[2]!;
+      labels.set(match[1]!, match[2]!);
     }
     return true;
   };
   const ok = Array.isArray(value) ? value.length > 0 && value.every(add) : add(value);
-  return ok && Object.keys(labels).length > 0 ? flowLabels(labels) : '{<label key>: <label value>}';
+  return ok && labels.size > 0 ? flowLabels(labels) : '{<label key>: <label value>}';
 }
 
 /** `{app: web, tier: "true"}`: label values are strings, so anything YAML would read otherwise is quoted. */
-function flowLabels(labels: Record<string, unknown>): string {
-  return `{${Object.entries(labels)
+function flowLabels(labels: Map<string, unknown> | Record<string, unknown>): string {
+  return `{${(labels instanceof Map ? [...labels] : Object.entries(labels))
     .map(([key, value]) => `${flowString(key)}: ${flowString(value)}`)
     .join(', ')}}`;
 }

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type ParseOptions, type ParseResult, type ParsedText, parseText, resourcesOf } from './parse.js';
 import { PACKAGE_ROOT } from '../meta.js';
-import type { Finding, Resource, SourceFile } from '../types.js';
+import type { Finding, Resource, RuleFailure, SourceFile } from '../types.js';
 
 /** Below this much YAML, threads cost more than they save (measured: neutral at 4 MB on 2 cores, a loss at 2 MB). */
 const MIN_BYTES_FOR_WORKERS = 4_000_000;
@@ -49,14 +49,16 @@ export async function parseSources(sources: SourceFile[], options: PoolOptions):
     : sources.map((source) => parseText(source.text, source.displayPath, parseOptions));
   const resources: Resource[] = [];
   const findings: Finding[] = [];
+  const failures: RuleFailure[] = [];
   sources.forEach((source, index) => {
     // Every slot is filled by a worker or by parseOnWorkers' fallback; a hole would be a pool bug, still not a lost file.
     const text = parsed[index] ?? parseText(source.text, source.displayPath, parseOptions);
     const result = resourcesOf(source, text, options.defaultNamespace);
     for (const resource of result.resources) resources.push(resource);
     for (const finding of result.findings) findings.push(finding);
+    for (const failure of result.failures) failures.push(failure);
   });
-  return { resources, findings };
+  return { resources, findings, failures };
 }
 
 /** Never more threads than cores: parsing is all CPU, and each thread holds its own heap. */

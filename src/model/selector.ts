@@ -6,6 +6,7 @@
 
 import { distance } from 'fastest-levenshtein';
 import { isObject, pointerSegment } from '../load/parse.js';
+import { quoteValue } from '../quote.js';
 
 export type Labels = Record<string, string>;
 
@@ -35,14 +36,15 @@ export function requirements(selector: unknown): Requirement[] | null {
   if (matchLabels !== undefined && matchLabels !== null) {
     if (!isObject(matchLabels)) return null;
     for (const [key, value] of Object.entries(matchLabels)) {
-      const wanted = String(value);
+      const wanted = labelText(value);
+      const shown = wanted ?? quoteValue(value);
       result.push({
         pointer: `/matchLabels/${pointerSegment(key)}`,
-        text: `${key}=${wanted}`,
+        text: `${key}=${shown}`,
         key,
         operator: 'Equals',
-        values: [wanted],
-        matches: (labels) => labelValue(labels, key) === wanted,
+        values: [shown],
+        matches: (labels) => wanted !== undefined && labelValue(labels, key) === wanted,
       });
     }
   }
@@ -60,12 +62,19 @@ export function requirements(selector: unknown): Requirement[] | null {
 function expressionRequirement(expression: unknown, pointer: string): Requirement | null {
   if (!isObject(expression) || typeof expression.key !== 'string') return null;
   const key = expression.key;
-  const values: string[] = Array.isArray(expression.values) ? [...new Set(expression.values.map(String))] : [];
+  const listed: unknown[] = Array.isArray(expression.values) ? expression.values : [];
+  const values = [...new Set(listed.map((value) => labelText(value) ?? quoteValue(value)))];
+  // What a label value can equal: the scalars; a mapping or list in `values` matches no label.
+  const wanted = new Set(listed.map(labelText).filter((value) => value !== undefined));
+  const isWanted = (labels: Labels) => {
+    const value = labelValue(labels, key);
+    return value !== undefined && wanted.has(value);
+  };
   switch (expression.operator) {
     case 'In':
-      return { pointer, key, operator: 'In', values, text: `${key} in (${values.join(', ')})`, matches: (labels) => values.includes(labelValue(labels, key)!) };
+      return { pointer, key, operator: 'In', values, text: `${key} in (${values.join(', ')})`, matches: isWanted };
     case 'NotIn':
-      return { pointer, key, operator: 'NotIn', values, text: `${key} notin (${values.join(', ')})`, matches: (labels) => !values.includes(labelValue(labels, key)!) };
+      return { pointer, key, operator: 'NotIn', values, text: `${key} notin (${values.join(', ')})`, matches: (labels) => !isWanted(labels) };
     case 'Exists':
       return { pointer, key, operator: 'Exists', values: [], text: key, matches: (labels) => labelValue(labels, key) !== undefined };
     case 'DoesNotExist':
@@ -73,6 +82,11 @@ function expressionRequirement(expression: unknown, pointer: string): Requiremen
     default:
       return null;
   }
+}
+
+/** A selector value as a label value compares with it: a scalar's text (YAML 1.1 `true` is "true"); else none. */
+function labelText(value: unknown): string | undefined {
+  return value === null || typeof value !== 'object' ? String(value) : undefined;
 }
 
 export function failedRequirements(reqs: Requirement[], labels: Labels): Requirement[] {
