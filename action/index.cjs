@@ -84802,7 +84802,7 @@ var SEVERITIES = { error: "error", warn: "warning", warning: "warning", info: "n
 var RULESET_KEYS = ["rules", "description"];
 var RULE_KEYS = ["given", "then", "severity", "message", "description", "documentationUrl", "recommended", "resolved"];
 var THEN_KEYS = ["function", "field", "functionOptions"];
-var RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+var RULE_ID = /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/;
 async function loadRulesets(files, cwd, reservedIds) {
   const rules = [];
   for (const file of files) rules.push(...await loadRuleset(file, cwd, reservedIds));
@@ -84820,7 +84820,7 @@ async function loadRuleset(file, cwd, reservedIds) {
   const rules = [];
   for (const [id, raw] of Object.entries(data.rules)) {
     const at2 = ["rules", id];
-    if (!RULE_ID.test(id)) fail(at2, "a rule id is letters, digits and . _ / - (starting with a letter or digit)");
+    if (!RULE_ID.test(id)) fail(at2, "a rule id is letters, digits and _ . / - (not starting with . / -)");
     if (reservedIds.has(id)) fail(at2, "a fedlint rule already has this id; choose another");
     if (!isMapping2(raw)) return fail(at2, "a rule is a mapping with given and then");
     for (const key of Object.keys(raw)) if (!RULE_KEYS.includes(key)) fail([...at2, key], unknownKey(key, RULE_KEYS));
