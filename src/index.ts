@@ -25,9 +25,7 @@ export { UsageError } from './errors.js';
 export { allRules } from '../rules/index.js';
 export type * from './types.js';
 
-
 type SourceOptions = Pick<LintOptions, 'namespace' | 'clusterLabel' | 'rules' | 'substitutionLevel' | 'federation' | 'workers'>;
-
 
 export const DEFAULT_STDIN_FILENAME = '<stdin>';
 

@@ -8,7 +8,6 @@ import type { Finding, Level, LintSettings, Report, Resource, RuleFailure, RuleM
 
 const RANK: Record<Level, number> = { note: 0, warning: 1, error: 2 };
 
-
 export function runRules(
   rules: Rule[],
   graph: Graph,

@@ -121,7 +121,6 @@ function directoryUri(directory: string): string {
   return uri.endsWith('/') ? uri : `${uri}/`;
 }
 
-
 /** A crashed rule is an error of the run; a file left unread (outside the repository) is a warning about it. */
 function notifications(result: LintResult, ruleIndex: Map<string, number>): Record<string, unknown> {
   const entries = [

@@ -12,7 +12,6 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-
 /** "2 suppressed, 3 unchanged from the baseline": what the report leaves out, or '' when nothing. */
 export function leftOut(findings: Finding[]): string {
   const suppressed = findings.filter((finding) => finding.suppressed !== undefined).length;
