@@ -31,7 +31,7 @@ export const DEFAULT_STDIN_FILENAME = '<stdin>';
 
 export async function lint(givenOptions: LintOptions = {}): Promise<LintResult> {
   const cwd = givenOptions.cwd ?? process.cwd();
-  const config = await loadConfig(cwd, givenOptions.config);
+  const config = await loadConfig(cwd, givenOptions.config, { confine: givenOptions.confine });
   const options = mergeOptions(givenOptions, config, cwd);
   const userRules = await loadRulesets(options.rulesets ?? [], cwd, new Set(allRules.map((rule) => rule.id)));
   checkConfigRules(config, [...allRules, ...userRules].map((rule) => rule.id));
@@ -145,6 +145,8 @@ async function runDeclarative(
     try {
       return await run();
     } catch (error) {
+      // A user's rule that ran out of its time budget is the ruleset's problem, a configuration error.
+      if (error instanceof UsageError) throw error;
       failures.push({ ruleId, message: error instanceof Error ? error.message : String(error) });
       return fallback;
     }

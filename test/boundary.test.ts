@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ACTION_BUNDLE } from '../scripts/build-action.js';
@@ -118,7 +118,7 @@ test("a repository's config may not name rulesets outside it, nor be a link to a
   symlinkSync(join(outside, 'config.yaml'), join(repo, '.fedlint.yaml'));
   assert.is(
     await error(),
-    `.fedlint.yaml is a symbolic link to ${join(outside, 'config.yaml')}, outside the repository (${repo}); fedlint does not read it (name a config file with --config)`,
+    `.fedlint.yaml: it is a symbolic link to ${join(outside, 'config.yaml')}, outside the repository (${repo}); fedlint does not read it (name a config file with --config)`,
   );
   // Named on the command line, the same files are the user's own.
   const named = await lint({ cwd: repo, config: join(outside, 'config.yaml'), rulesets: [join(outside, 'rules.yaml')] });
@@ -138,6 +138,72 @@ test('the Action reads nothing outside the workspace, even a path its inputs nam
   assert.match(run.stdout, new RegExp(`^::warning::fedlint: not read: deploy/link\\.yaml: it is a symbolic link to ${join(outside, 'secret.yaml')}, outside the repository \\(${repo}\\)$`, 'm'));
 });
 
+test('nothing in .git is read by what fedlint finds itself: a link to .git/config (the checkout token), include, the config, rulesets', async () => {
+  const { repo } = repository();
+  writeFileSync(join(repo, '.git', 'config'), '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic SECRET_TOKEN\n');
+  symlinkSync(join(repo, '.git', 'config'), join(repo, 'deploy', 'leak.yaml'));
+  const walk = fedlint(['--format', 'sarif'], repo);
+  assert.not.match(walk.stdout + walk.stderr, /SECRET_TOKEN/);
+  assert.match(walk.stderr, new RegExp(`^fedlint: not read: deploy/leak\\.yaml: it is a symbolic link to ${join(repo, '.git', 'config')}, inside a \\.git folder, which holds git's own files \\(credentials among them\\), not manifests; name it on the command line to lint it$`, 'm'));
+  writeFileSync(join(repo, '.fedlint.yaml'), 'include: [.git/config, deploy/ok.yaml]\n');
+  const included = await lint({ cwd: repo });
+  assert.equal(result(included), { files: ['deploy/ok.yaml'], notices: [`not read: .git/config: it is inside a .git folder, which holds git's own files (credentials among them), not manifests; name it on the command line to lint it`] });
+  writeFileSync(join(repo, '.fedlint.yaml'), 'rulesets: [.git/config]\n');
+  const ruleset = fedlint(['deploy'], repo);
+  assert.equal([ruleset.code, ruleset.stderr], [2, `fedlint: .fedlint.yaml:1:12: rulesets[0]: ".git/config" is inside a .git folder, which holds git's own files (credentials among them), not manifests; a repository's config may name only its own rulesets (name others with --ruleset)\n`]);
+  rmSync(join(repo, '.fedlint.yaml'));
+  symlinkSync(join(repo, '.git', 'config'), join(repo, '.fedlint.yaml'));
+  const config = fedlint(['deploy'], repo);
+  assert.is(config.code, 2);
+  assert.not.match(config.stderr, /SECRET_TOKEN/);
+  assert.match(config.stderr, /^fedlint: \.fedlint\.yaml: it is a symbolic link to .*\.git\/config, inside a \.git folder/);
+});
+
+/** What a lint read and said. */
+const result = (run: Awaited<ReturnType<typeof lint>>) => ({ files: run.files.map((file) => file.displayPath), notices: run.notices ?? [] });
+
+test("the Action's config input may not lead outside the workspace or into .git, nor may that config's rulesets", () => {
+  const { repo, outside } = repository();
+  writeFileSync(join(outside, 'environ'), 'ACTIONS_RUNTIME_TOKEN=SECRET_TOKEN\n');
+  symlinkSync(join(outside, 'environ'), join(repo, 'fedlint.yaml'));
+  const action = (config: string) =>
+    spawnSync(process.execPath, [join(ROOT, ACTION_BUNDLE)], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', GITHUB_WORKSPACE: repo, INPUT_PATHS: 'deploy', INPUT_CONFIG: config, 'INPUT_FAIL-ON': 'error', 'INPUT_SARIF-FILE': 'out.sarif', INPUT_ANNOTATIONS: 'true' },
+    });
+  const linked = action('fedlint.yaml');
+  assert.is(linked.status, 2);
+  assert.not.match(linked.stdout, /SECRET_TOKEN/);
+  assert.is(linked.stdout, `::error::fedlint: config file fedlint.yaml: it is a symbolic link to ${join(outside, 'environ')}, outside the repository (${repo}); fedlint does not read it\n`);
+  writeFileSync(join(repo, 'own.yaml'), `rulesets: [${join(outside, 'environ')}]\n`);
+  const rulesets = action('own.yaml');
+  assert.is(rulesets.status, 2);
+  assert.not.match(rulesets.stdout, /SECRET_TOKEN/);
+  assert.match(rulesets.stdout, /^::error::fedlint: own\.yaml:1:12: rulesets\[0\]: ".*environ" is outside the repository/);
+});
+
+test('a path outside the repository by name, in the config, is neither read nor looked at: no "no such file" tells what the disk holds', async () => {
+  const { repo } = repository();
+  writeFileSync(join(repo, '.fedlint.yaml'), 'include: [deploy/, /no/such/folder, ../nor/this.yaml]\n');
+  assert.equal(result(await lint({ cwd: repo })), {
+    files: ['deploy/ok.yaml'],
+    notices: [
+      `not read: ${relative(repo, '/no/such/folder')}: it is outside the repository (${repo}); name it on the command line to lint it`,
+      `not read: ../nor/this.yaml: it is outside the repository (${repo}); name it on the command line to lint it`,
+    ],
+  });
+});
+
+test('a file named on the command line that links outside is read, and nothing says it was not', () => {
+  const { repo, outside } = repository();
+  symlinkSync(join(outside, 'secret.yaml'), join(repo, 'deploy', 'link.yaml'));
+  execFileSync('git', ['add', '-A'], { cwd: repo });
+  const run = fedlint(['deploy/link.yaml'], repo);
+  assert.match(run.stdout, /SECRET_FROM_OUTSIDE/);
+  assert.is(run.stderr, '');
+});
+
 test('a FIFO named like a manifest is a file-unreadable finding, not a hang; the other files are linted', () => {
   const { repo } = repository();
   execFileSync('mkfifo', [join(repo, 'deploy', 'pipe.yaml')]);
@@ -150,6 +216,21 @@ test('a FIFO named like a manifest is a file-unreadable finding, not a hang; the
   assert.equal([config.code, config.stderr], [2, 'fedlint: cannot read config file deploy/pipe.yaml: not a regular file (a FIFO, socket or device)\n']);
   const ruleset = fedlint(['--ruleset', 'deploy/pipe.yaml', 'deploy/ok.yaml'], repo);
   assert.equal([ruleset.code, ruleset.stderr], [2, 'fedlint: cannot read ruleset deploy/pipe.yaml: not a regular file (a FIFO, socket or device)\n']);
+  const baseline = fedlint(['--baseline', 'deploy/pipe.yaml', 'deploy/ok.yaml'], repo);
+  assert.equal([baseline.code, baseline.stderr], [2, 'fedlint: cannot read baseline deploy/pipe.yaml: not a regular file (a FIFO, socket or device); write one with --write-baseline deploy/pipe.yaml\n']);
+  // A .fedlint.yaml that is a FIFO is not taken for "no config file".
+  execFileSync('mkfifo', [join(repo, '.fedlint.yaml')]);
+  const found = fedlint(['deploy/ok.yaml'], repo);
+  assert.equal([found.code, found.stderr], [2, `fedlint: ${join(repo, '.fedlint.yaml')} is not a regular file (a folder, FIFO, socket or device); make it a file or remove it\n`]);
+});
+
+test('standard error quotes config keys and file names with their control characters escaped', () => {
+  const { repo } = repository();
+  writeFileSync(join(repo, '.fedlint.yaml'), 'rules: {"x\\e]0;PWNED\\a\\e[31m\\u202e": off}\n');
+  const run = fedlint(['deploy'], repo);
+  assert.is(run.code, 2);
+  assert.not.match(run.stderr, /[\u0000-\u0009\u000b-\u001f\u202e]/);
+  assert.match(run.stderr, /rules\.x\\u001b\]0;PWNED\\u0007\\u001b\[31m\\u202e: unknown rule id/);
 });
 
 test('a file gone between discovery and reading is said to be gone, not called a dangling link', () => {

@@ -215,4 +215,12 @@ test('fedlint rules lists every rule with its level and summary', async () => {
   ]);
 });
 
+test('--output /dev/null and /dev/stdout are written as streams, not refused as devices or replaced by a file', () => {
+  const quiet = fedlint(['--no-context', '--format', 'json', '--output', '/dev/null', SEED]);
+  assert.equal([quiet.code, quiet.stdout, quiet.stderr], [1, '', '']);
+  const shown = fedlint(['--no-context', '--format', 'json', '--output', '/dev/stdout', SEED]);
+  assert.is(shown.code, 1);
+  assert.is(JSON.parse(shown.stdout).findings.length, 6);
+});
+
 test.run();

@@ -147,4 +147,32 @@ test('every reported position lies inside its file', () => {
   }
 });
 
+
+test('values crafted to make a rule work quadratically (unclosed substitutions, long names to compare) are linted at once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fedlint-hostile-cost-'));
+  const long = 'n'.repeat(300_000);
+  writeFileSync(
+    join(dir, 'cost.yaml'),
+    [
+      `apiVersion: v1\nkind: Service\nmetadata: {name: subst, namespace: mon}\nspec: {type: ExternalName, externalName: "${'${a:-'.repeat(120_000)}", ports: [{name: web, port: 1}]}\n`,
+      `apiVersion: v1\nkind: Service\nmetadata: {name: words, namespace: mon}\nspec: {type: ExternalName, externalName: "${'_a'.repeat(200_000)}_changeme", ports: [{name: web, port: 1}]}\n`,
+      `apiVersion: v1\nkind: Endpoints\nmetadata: {name: "${long}x", namespace: mon}\n`,
+      // A CRD pattern not anchored at its start, which JavaScript's regex engine runs in quadratic time (RE2: linear).
+      `apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: limit, namespace: mon}\nspec: {bodySizeLimit: "${'1'.repeat(150_000)}x", selector: {matchLabels: {app: none}}, endpoints: [{port: web}]}\n`,
+      `apiVersion: v1\nkind: Service\nmetadata: {name: "${long}y", namespace: mon}\nspec: {ports: [{name: web, port: 1}]}\n`,
+    ].join('---\n'),
+  );
+  // A hang guard, not a timing assertion: each of these took 13 to 40 seconds, and grew with the square of the length.
+  const cost = spawnSync(process.execPath, [CLI, '--format', 'json', 'cost.yaml'], { cwd: dir, encoding: 'utf8', timeout: 30_000, maxBuffer: 1 << 28 });
+  assert.is(cost.signal, null);
+  assert.is(cost.status, 1);
+  const found = JSON.parse(cost.stdout).findings.map((f: { ruleId: string; startLine: number }) => [f.ruleId, f.startLine]);
+  // The keyword at the end of a 400 KB word, and the orphan Endpoints (no did-you-mean for a name past 253 characters).
+  assert.equal(found.filter(([rule]: [string]) => rule !== 'selector-matches-service'), [
+    ['placeholder-value', 9],
+    ['endpoints-name-match', 13],
+    ['schema', 18],
+  ]);
+});
+
 test.run();

@@ -13,6 +13,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ACTION_BUNDLE } from '../scripts/build-action.js';
 import { parseJsonPath, select } from '../src/check/jsonpath.js';
+import { loadRulesets } from '../src/check/rulesets.js';
+import { runUserRules } from '../src/check/user-rules.js';
+import { makeSourceFile, parseFile } from '../src/load/parse.js';
 import { UsageError, lint } from '../src/index.js';
 import { ROOT, compact } from './helpers.js';
 
@@ -269,6 +272,80 @@ test('keys named like Object.prototype members are data: only own keys are read'
   assert.equal(compact(result).map((f) => [f.ruleId, f.line, f.message]), [
     ['no-constructor', 3, '"name" property must be falsy'],
     ['has-own', 4, '"hasOwnProperty" property must be falsy'],
+  ]);
+});
+
+test('a rule that runs too long (a casing regex that backtracks on a crafted name) is stopped: a configuration error naming it', async () => {
+  const cwd = workspace({
+    'map.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "a${'0'.repeat(40)}!"}\n`,
+    'ruleset.yaml': 'rules:\n  camel-names:\n    given: "$[*].metadata.name"\n    then: {function: casing, functionOptions: {type: camel}}\n',
+  });
+  const [rule] = await loadRulesets(['ruleset.yaml'], cwd, new Set());
+  const { resources: parsed } = parseFile(makeSourceFile(join(cwd, 'map.yaml'), 'map.yaml', readFileSync(join(cwd, 'map.yaml'), 'utf8')), 'default');
+  try {
+    await runUserRules(parsed, [rule!], 300);
+    assert.unreachable('the rule ran to its end');
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.is(
+      (error as Error).message,
+      'ruleset ruleset.yaml: rule camel-names ran for more than 0.3 s on 1 resources and was stopped; narrow its given, or simplify its function\'s options',
+    );
+  }
+});
+
+test('JSONPath that would multiply its work (descendants of descendants on a deep list, a 30,000-term filter) answers at once', () => {
+  let deep: unknown = 'leaf';
+  for (let depth = 0; depth < 300; depth++) deep = [deep];
+  const all = select(parseJsonPath('$..*..*..*'), deep);
+  assert.is(all.length, 298);
+  assert.is(new Set(all.map((match) => match.path.join('/'))).size, all.length);
+  const chain = `$[?(${Array.from({ length: 30_000 }, (_, index) => `@.kind == ${index}`).join(' || ')})]`;
+  assert.equal(select(parseJsonPath(chain), [{ kind: 29_999 }, { kind: -1 }]).map((match) => match.path), [[0]]);
+});
+
+test('functions see their input without a prototype: a schema requiring toString or naming constructor is not met by Object\'s own', async () => {
+  const ruleset = [
+    'rules:',
+    '  has-to-string:',
+    '    given: "$[*].metadata"',
+    '    then: {function: schema, functionOptions: {schema: {required: [toString]}}}',
+    '  constructor-text:',
+    '    given: "$[*].metadata"',
+    '    then: {function: schema, functionOptions: {schema: {properties: {constructor: {type: string}}}}}',
+    '  one-of:',
+    '    given: "$[*].metadata"',
+    '    then: {function: xor, functionOptions: {properties: [constructor, name]}}',
+    '',
+  ].join('\n');
+  const cwd = workspace({ 'services.yaml': SERVICES, 'ruleset.yaml': ruleset });
+  const result = await lint({ paths: ['services.yaml'], cwd, rulesets: ['ruleset.yaml'] });
+  assert.equal(compact(result).map((f) => [f.ruleId, f.line, f.message]), [
+    ['has-to-string', 3, '"metadata" property must have required property "toString"'],
+    ['has-to-string', 11, '"metadata" property must have required property "toString"'],
+  ]);
+});
+
+test('two rules whose schemas share an $id each keep their own; a schema message names the field, not the resource\'s index', async () => {
+  const ruleset = [
+    'rules:',
+    '  name-number:',
+    '    given: "$[*].metadata"',
+    '    then: {function: schema, functionOptions: {schema: {$id: same, properties: {name: {type: number}}}}}',
+    '  namespace-number:',
+    '    given: "$[*].metadata"',
+    '    then: {function: schema, functionOptions: {schema: {$id: same, properties: {namespace: {type: number}}}}}',
+    '  has-spec-type:',
+    '    given: "$[0]"',
+    '    then: {function: schema, functionOptions: {schema: {properties: {spec: {required: [type]}}}}}',
+    '',
+  ].join('\n');
+  const cwd = workspace({ 'services.yaml': SERVICES, 'ruleset.yaml': ruleset });
+  const result = await lint({ paths: ['services.yaml'], cwd, rulesets: ['ruleset.yaml'] });
+  assert.equal(compact(result).filter((f) => f.line < 8).map((f) => [f.ruleId, f.line, f.message]), [
+    ['name-number', 4, '"name" property type must be number'],
+    ['namespace-number', 5, '"namespace" property type must be number'],
+    ['has-spec-type', 7, '"spec" property must have required property "type"'],
   ]);
 });
 

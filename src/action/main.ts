@@ -12,6 +12,7 @@ import Module from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import * as ucs2length from 'ajv/dist/runtime/ucs2length.js';
+import * as re2js from 're2js';
 import { UsageError } from '../errors.js';
 import { type LintResult, lint } from '../index.js';
 import { formatJobSummary } from '../report/job-summary.js';
@@ -212,12 +213,17 @@ function workflowCommand(level: 'error' | 'warning', message: string): void {
 
 /**
  * schemas/validators/*.cjs (ajv standalone code, loaded at run time by src/check/schema-check.ts) require ajv's runtime
- * helpers by package name, and a checked-out action has no node_modules: hand them the copies bundled here.
+ * helpers, and their regex engine (schemas/re2-pattern.cjs) re2js, by package name, and a checked-out action has no
+ * node_modules: hand them the copies bundled here.
  * Module._load is Node's internal require entry, but Node 20 has no public hook for require() (module.registerHooks
  * arrived in Node 22.15); only these names are answered, every other require goes through untouched.
  */
 function provideValidatorRuntime(): void {
-  const runtime = new Map<string, unknown>([['ajv/dist/runtime/ucs2length', commonJsExports(ucs2length)]]);
+  const runtime = new Map<string, unknown>([
+    ['ajv/dist/runtime/ucs2length', commonJsExports(ucs2length)],
+    // schemas/re2-pattern.cjs, the validators' regex engine.
+    ['re2js', re2js],
+  ]);
   const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
   const load = loader._load;
   loader._load = function (this: unknown, request: string, ...rest: unknown[]) {

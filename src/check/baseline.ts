@@ -6,7 +6,8 @@
 // findings `unchanged` and only new mistakes count.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../load/read.js';
+import { readFailure } from './yaml-file.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Finding } from '../types.js';
@@ -15,9 +16,10 @@ import type { Finding } from '../types.js';
 export function readBaseline(path: string, cwd: string): Set<string> {
   let text: string;
   try {
-    text = readFileSync(resolve(cwd, path), 'utf8');
+    // A regular file only: a baseline is usually committed, so a FIFO there would hold the run for ever.
+    text = readRegularFile(resolve(cwd, path)).toString('utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    const reason = readFailure(error);
     throw new UsageError(`cannot read baseline ${path}: ${reason}; write one with --write-baseline ${path}`);
   }
   let log: any;

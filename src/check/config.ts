@@ -8,8 +8,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasMagic } from 'glob';
-import { gitRoot, isInside, realPathOf, repositoryRoot } from '../load/boundary.js';
-import { isIgnored, relativePath } from '../load/discover.js';
+import { gitRoot, isInside, repositoryRoot } from '../load/boundary.js';
+import { isIgnored, outside, relativePath } from '../load/discover.js';
+import { isWithin } from '../safe-write.js';
 import { UsageError } from '../errors.js';
 import { PACKAGE_ROOT } from '../meta.js';
 import { type YamlFile, readYamlFile } from './yaml-file.js';
@@ -54,21 +55,24 @@ interface ConfigData {
 
 /**
  * The config that applies to a run: `choice` is a path (given with --config: it must exist), false (--no-config), or
- * undefined to look for .fedlint.yaml / .fedlint.yml in `cwd`, else in the git root above it.
+ * undefined to look for .fedlint.yaml / .fedlint.yml in `cwd`, else in the git root above it. `confine`: even a named
+ * config must be inside the repository (the Action's `config` input names a file the pull request controls).
  */
-export async function loadConfig(cwd: string, choice: string | false | undefined): Promise<Config | undefined> {
+export async function loadConfig(cwd: string, choice: string | false | undefined, options: { confine?: boolean } = {}): Promise<Config | undefined> {
   if (choice === false) return undefined;
+  const root = repositoryRoot(cwd);
   if (choice !== undefined) {
     if (choice.trim() === '') throw new UsageError('--config needs a file name');
-    return readConfig(resolve(cwd, choice), choice);
+    const named = resolve(cwd, choice);
+    if (!options.confine) return readConfig(named, choice);
+    if (existsSync(named) && !isInside(root, named)) throw new UsageError(`config file ${choice}: ${outside(named, root)}; fedlint does not read it`);
+    return readConfig(named, choice, root);
   }
   const found = findConfig(cwd);
   if (found === undefined) return undefined;
   // Found, not named: it comes with the repository, which decides what it is (a link to any file on the machine).
-  const root = repositoryRoot(cwd);
   const display = relativePath(cwd, found);
-  if (!isInside(root, found))
-    throw new UsageError(`${display} is a symbolic link to ${realPathOf(found)}, outside the repository (${root}); fedlint does not read it (name a config file with --config)`);
+  if (!isInside(root, found)) throw new UsageError(`${display}: ${outside(found, root)}; fedlint does not read it (name a config file with --config)`);
   return readConfig(found, display, root);
 }
 
@@ -82,9 +86,11 @@ export function findConfig(cwd: string): string | undefined {
 }
 
 function configIn(dir: string): string | undefined {
-  const present = CONFIG_NAMES.map((name) => join(dir, name)).filter(isFile);
+  const present = CONFIG_NAMES.map((name) => join(dir, name)).filter(existsSync);
   // Two configs side by side would leave one silently unused.
   if (present.length > 1) throw new UsageError(`both ${CONFIG_NAMES.join(' and ')} are in ${dir}; keep one of them`);
+  // A FIFO or a folder by that name is not taken for "no config": the run would silently lint without it.
+  if (present[0] !== undefined && !isFile(present[0])) throw new UsageError(`${present[0]} is not a regular file (a folder, FIFO, socket or device); make it a file or remove it`);
   return present[0];
 }
 
@@ -109,15 +115,19 @@ export async function readConfig(file: string, display: string, root?: string): 
 
 function resolveConfig(data: ConfigData, file: string, where: Config['where'], root: string | undefined): Config {
   const dir = dirname(file);
+  // Outside the repository by name, an entry is neither looked at nor said to be missing (that would tell what the
+  // runner's disk holds): discovery skips it and says so.
+  const beyond = (path: string) => root !== undefined && !isWithin(root, path);
   data.include?.forEach((entry, index) => {
-    if (!hasMagic(entry, { magicalBraces: true }) && !existsSync(resolve(dir, entry)))
+    if (!hasMagic(entry, { magicalBraces: true }) && !beyond(resolve(dir, entry)) && !existsSync(resolve(dir, entry)))
       throw new UsageError(`${where(['include', index])}: no such file or directory "${entry}" (paths are relative to the config file's folder)`);
   });
   const rulesets = (data.rulesets ?? []).map((entry, index) => {
     const path = resolve(dir, entry);
-    if (!isFile(path)) throw new UsageError(`${where(['rulesets', index])}: no such file "${entry}" (paths are relative to the config file's folder)`);
-    if (root !== undefined && !isInside(root, path))
-      throw new UsageError(`${where(['rulesets', index], 'value')}: "${entry}" is outside the repository (${root}); a repository's config may name only its own rulesets (name others with --ruleset)`);
+    if (root !== undefined && (beyond(path) || (existsSync(path) && !isInside(root, path))))
+      throw new UsageError(`${where(['rulesets', index], 'value')}: "${entry}" ${beyond(path) ? `is outside the repository (${root})` : outside(path, root).replace(/^it /, '')}; a repository's config may name only its own rulesets (name others with --ruleset)`);
+    if (!existsSync(path)) throw new UsageError(`${where(['rulesets', index])}: no such file "${entry}" (paths are relative to the config file's folder)`);
+    if (!isFile(path)) throw new UsageError(`${where(['rulesets', index])}: "${entry}" is not a regular file (a folder, FIFO, socket or device)`);
     return path;
   });
   return {

@@ -43,7 +43,7 @@ export interface JsonPath {
 type Operand = { kind: 'current'; members: (string | number)[] } | { kind: 'property' } | { kind: 'literal'; value: unknown };
 
 type Expression =
-  | { kind: 'or' | 'and'; left: Expression; right: Expression }
+  | { kind: 'or' | 'and'; operands: Expression[] }
   | { kind: 'not'; operand: Expression }
   | { kind: 'compare'; operator: ComparisonOperator; left: Operand; right: Operand }
   | { kind: 'truthy'; operand: Operand };
@@ -178,22 +178,23 @@ class Parser {
 
   private expression(): Expression {
     if (++this.depth > MAX_NESTING) this.fail(`a filter nests more than ${MAX_NESTING} levels deep`);
-    let left = this.conjunction();
+    // A chain of || (or &&) is one list, not a tree as deep as it is long: evaluating it cannot exhaust the stack.
+    const operands = [this.conjunction()];
     for (this.space(); this.text.startsWith('||', this.at); this.space()) {
       this.at += 2;
-      left = { kind: 'or', left, right: this.conjunction() };
+      operands.push(this.conjunction());
     }
     this.depth--;
-    return left;
+    return operands.length === 1 ? operands[0]! : { kind: 'or', operands };
   }
 
   private conjunction(): Expression {
-    let left = this.negation();
+    const operands = [this.negation()];
     for (this.space(); this.text.startsWith('&&', this.at); this.space()) {
       this.at += 2;
-      left = { kind: 'and', left, right: this.negation() };
+      operands.push(this.negation());
     }
-    return left;
+    return operands.length === 1 ? operands[0]! : { kind: 'and', operands };
   }
 
   private negation(): Expression {
@@ -295,19 +296,39 @@ export function select(path: JsonPath, root: unknown): Match[] {
   let current: Node[] = [{ value: root }];
   for (const step of path.steps) {
     const next: Node[] = [];
-    for (const node of step.descendants ? current.flatMap(selfAndDescendants) : current) next.push(...apply(step.selector, node));
+    for (const node of step.descendants ? outermost(current).flatMap(selfAndDescendants) : current) next.push(...apply(step.selector, node));
     current = next;
   }
-  const matches = current.map((node) => ({ path: pathOf(node), value: node.value }));
-  // Only a second descendant step can reach one node twice (`$..a..b`, with an `a` inside an `a`).
-  if (path.steps.filter((step) => step.descendants).length < 2) return matches;
-  const seen = new Set<string>();
-  return matches.filter((match) => {
-    const key = JSON.stringify(match.path);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return current.map((node) => ({ path: pathOf(node), value: node.value }));
+}
+
+/**
+ * The nodes that are not below another of them, in their order. A descendant step walks each node's subtree: a
+ * node inside another's (an `a` inside an `a`, for `$..a..b`) would be walked again, and every further `..` would
+ * multiply the walks (`$..*..*..*` on a deep list runs out of memory). With subtrees apart, every step selects each
+ * node at most once, so no result comes twice either.
+ */
+function outermost(nodes: Node[]): Node[] {
+  if (nodes.length < 2) return nodes;
+  const withPaths = nodes.map((node, order) => ({ node, order, path: pathOf(node) }));
+  const started = new Set<string>();
+  const kept = new Set<number>();
+  // An ancestor's path is shorter: taken first, it is known when its descendants come.
+  for (const { order, path } of [...withPaths].sort((a, b) => a.path.length - b.path.length)) {
+    let key = '';
+    let covered = false;
+    for (const segment of path) {
+      if (started.has(key)) {
+        covered = true;
+        break;
+      }
+      key += `\u0000${String(segment)}`;
+    }
+    if (covered || started.has(key)) continue;
+    started.add(key);
+    kept.add(order);
+  }
+  return withPaths.filter(({ order }) => kept.has(order)).map(({ node }) => node);
 }
 
 /**
@@ -370,9 +391,9 @@ function apply(selector: Selector, node: Node): Node[] {
 function evaluate(expression: Expression, child: Node): boolean {
   switch (expression.kind) {
     case 'or':
-      return evaluate(expression.left, child) || evaluate(expression.right, child);
+      return expression.operands.some((operand) => evaluate(operand, child));
     case 'and':
-      return evaluate(expression.left, child) && evaluate(expression.right, child);
+      return expression.operands.every((operand) => evaluate(operand, child));
     case 'not':
       return !evaluate(expression.operand, child);
     case 'truthy':

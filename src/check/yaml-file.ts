@@ -9,6 +9,9 @@ import { readRegularFile } from '../load/read.js';
 
 export type KeyPath = readonly (string | number)[];
 
+/** A config file or a ruleset is a few kilobytes; one of a megabyte is a mistake, or meant to slow the run down. */
+const MAX_SIZE = 1024 * 1024;
+
 export interface YamlFile {
   /** The document as plain data; an empty file (or only comments) is null. */
   data: unknown;
@@ -27,8 +30,11 @@ export interface YamlFile {
 export function readYamlFile(file: string, display: string, what: string): YamlFile {
   let text: string;
   try {
-    text = readRegularFile(file).toString('utf8');
+    const read = readRegularFile(file, MAX_SIZE);
+    if (typeof read === 'number') throw new UsageError(`cannot read ${what} ${display}: it is ${(read / 1024 / 1024).toFixed(1)} MB, over the 1 MB a ${what} may have`);
+    text = read.toString('utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${what} ${display}: ${readFailure(error)}`);
   }
   const lineCounter = new LineCounter();
@@ -65,7 +71,7 @@ export function readFailure(error: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOTREG') return 'not a regular file (a FIFO, socket or device)';
+  if (code === 'ENOTREG' || code === 'ENXIO') return 'not a regular file (a FIFO, socket or device)';
   return (error as Error).message;
 }
 

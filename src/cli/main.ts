@@ -112,10 +112,10 @@ async function main(argv: string[]): Promise<number> {
   if (values.output) writeOutputFile(resolve(cwd, values.output), report, values.output);
   else if (diff === undefined) process.stdout.write(report);
   if (diff !== undefined) process.stdout.write(diff);
-  for (const notice of result.notices ?? []) process.stderr.write(`fedlint: ${escapeControls(notice)}\n`);
+  for (const notice of result.notices ?? []) say(notice);
   // A crashed rule is fedlint's bug, not the user's: say so, and do not pass the check on incomplete results.
   for (const failure of result.failures)
-    process.stderr.write(`fedlint: internal error in rule ${failure.ruleId}: ${failure.message.split('\n')[0]}; the other rules ran, please report it\n`);
+    say(`internal error in rule ${failure.ruleId}: ${failure.message.split('\n')[0]}; the other rules ran, please report it`);
   if (result.failures.length > 0) return 2;
   return result.findings.some((finding) => finding.level === 'error' && isReported(finding)) ? 1 : 0;
 }
@@ -132,7 +132,7 @@ function writeBaselineFile(result: LintResult, path: string, cwd: string): numbe
   writeOutputFile(resolve(cwd, path), formatSarif(result, { cwd }), `baseline ${path}`);
   process.stdout.write(`wrote ${plural(result.findings.length, 'finding')} to the baseline ${path}; lint with --baseline ${path} to report only new ones\n`);
   for (const failure of result.failures)
-    process.stderr.write(`fedlint: internal error in rule ${failure.ruleId}: ${failure.message.split('\n')[0]}; the other rules ran, please report it\n`);
+    say(`internal error in rule ${failure.ruleId}: ${failure.message.split('\n')[0]}; the other rules ran, please report it`);
   return result.failures.length > 0 ? 2 : 0;
 }
 
@@ -140,9 +140,21 @@ function writeBaselineFile(result: LintResult, path: string, cwd: string): numbe
  * --output and --write-baseline: written whole or not at all (safe-write.ts), never through a symlink at that name.
  * The folders of a path typed on the command line are the user's choice, symlinks or not.
  */
+/**
+ * The streams a person names to mean "not a file", which a rename would replace with one: written to the process's
+ * own streams (`/dev/stdout` may be a socket, which cannot be opened by name) or dropped.
+ */
+const STREAMS: Record<string, ((text: string) => void) | undefined> = {
+  '/dev/null': () => undefined,
+  '/dev/stdout': (text) => process.stdout.write(text),
+  '/dev/stderr': (text) => process.stderr.write(text),
+};
+
 function writeOutputFile(path: string, text: string, name: string): void {
   try {
-    writeFileAtomic(path, text);
+    const stream = Object.hasOwn(STREAMS, path) ? STREAMS[path] : undefined;
+    if (stream) stream(text);
+    else writeFileAtomic(path, text);
   } catch (error) {
     throw new UsageError(`cannot write ${name}: ${describeWriteError(error)}`);
   }
@@ -238,8 +250,8 @@ function render(format: Format, result: LintResult, options: { cwd: string; colo
 async function fix(result: LintResult, lintAgain: () => Promise<LintResult>, cwd: string): Promise<LintResult> {
   const outcome = await fixInPlace(result, lintAgain, { root: cwd });
   const { problems, files } = outcome;
-  for (const { file, reason } of outcome.skipped) process.stderr.write(`fedlint: --fix skipped ${file.displayPath}: ${reason}\n`);
-  if (problems > 0) process.stderr.write(`fedlint: fixed ${problems} problem${problems === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}\n`);
+  for (const { file, reason } of outcome.skipped) say(`--fix skipped ${file.displayPath}: ${reason}`);
+  if (problems > 0) say(`fixed ${problems} problem${problems === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`);
   return outcome.result;
 }
 
@@ -252,6 +264,14 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * One line on standard error. It may quote a config key, a file or resource name, or a value from the repository:
+ * control characters in them are shown as escapes, never sent to the terminal.
+ */
+function say(line: string): void {
+  process.stderr.write(`fedlint: ${escapeControls(line)}\n`);
 }
 
 function print(text: string): number {
@@ -283,7 +303,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     ended = true;
     const message = error instanceof UsageError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}; please report it`;
-    process.stderr.write(`fedlint: ${message.split('\n')[0]}\n`);
+    say(message.split('\n')[0]!);
     process.exitCode = 2;
   },
 );

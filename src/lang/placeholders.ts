@@ -51,16 +51,20 @@ export interface PlaceholderOptions {
   captureGroups?: ReadonlySet<string>;
 }
 
-const TEMPLATE = /\{\{.*?\}\}/g;
+// Every pattern here runs in linear time on any value (a 300 KB `${a:-${a:-…` once took seconds): no unbounded run
+// is followed by something that can fail after it, and templates and keywords are found by the scans below instead.
 // `(?P<name>` and `(?<name>` are regex named groups, not placeholders.
 const ANGLE = /(?<!\(\?P?)<[A-Za-z_][A-Za-z0-9_ .:/-]*[A-Za-z0-9_]>/g;
 // `$${VAR}` and `$$VAR` are escapes that substitution turns into a literal `$`.
-const BRACED_VARIABLE = /(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}/g;
+// A default stops at the next `$` as well as at `}`: `${A:-$B}` is still found (as `$B`).
+const BRACED_VARIABLE = /(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}$]*)?\}/g;
 const BARE_VARIABLE = /(?<![$\\])\$([A-Za-z_][A-Za-z0-9_]*)/g;
 const MASKED_IP = /(?<![\w.])(?:\d{1,3}|[xX]{1,3})(?:\.(?:\d{1,3}|[xX]{1,3})){3}(?![\w.])/g;
 // CHANGEME and REPLACE_ME are never real values, in any case and inside a longer token (REPLACE_ME_WITH_IP);
 // TODO only in capitals and on its own (a `todo` app and a `TODO_total` metric are real).
-const REPLACE_KEYWORD = /(?<![A-Za-z0-9])(?:[A-Za-z0-9_]*_)?(?:change[_-]?me|replace[_-]?me)(?:_[A-Za-z0-9_]*)?(?![A-Za-z0-9])/gi;
+const REPLACE_KEYWORD = /change[_-]?me|replace[_-]?me/gi;
+const WORD = /[A-Za-z0-9_]/;
+const ALPHANUMERIC = /[A-Za-z0-9]/;
 const TODO = /(?<![A-Za-z0-9_])TODO(?![A-Za-z0-9_])/g;
 const CAPS_TOKEN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 /** Words that make an ALL_CAPS label value a placeholder rather than a cluster really named `EU_WEST_1`. */
@@ -100,7 +104,7 @@ export function scanForPlaceholders(value: string, role: FieldRole = 'other', op
     for (const match of value.matchAll(pattern)) visit(match as RegExpExecArray);
   };
   // The order is the priority when matches overlap: `{{ $x }}` is one template, not a variable.
-  each(TEMPLATE, (m) => add('template', m.index, m.index + m[0].length));
+  for (const { start, end } of templates(value)) add('template', start, end);
   each(ANGLE, (m) => add('angle', m.index, m.index + m[0].length));
   const variable = (m: RegExpExecArray) => {
     if (!options.captureGroups?.has(m[1]!)) add('substitution', m.index, m.index + m[0].length);
@@ -110,10 +114,53 @@ export function scanForPlaceholders(value: string, role: FieldRole = 'other', op
   each(MASKED_IP, (m) => {
     if (/[xX]/.test(m[0])) add('masked-ip', m.index, m.index + m[0].length);
   });
-  each(REPLACE_KEYWORD, (m) => add('keyword', m.index, m.index + m[0].length));
+  for (const { start, end } of replaceKeywords(value)) add('keyword', start, end);
   each(TODO, (m) => add('keyword', m.index, m.index + m[0].length));
   for (const token of capsTokens(value, role)) add('caps', token.start, token.end);
   return found.sort((a, b) => a.start - b.start);
+}
+
+/** `{{ … }}` on one line, shortest first, as `/\{\{.*?\}\}/g` finds them, in one pass. */
+function templates(value: string): { start: number; end: number }[] {
+  const found: { start: number; end: number }[] = [];
+  let close = -1;
+  let lineEnd = -1;
+  for (let start = value.indexOf('{{'); start !== -1; ) {
+    if (close < start + 2) close = value.indexOf('}}', start + 2);
+    if (close === -1) break; // no `{{` after this one can be closed either
+    if (lineEnd < start) lineEnd = nextLineBreak(value, start);
+    if (close < lineEnd) {
+      found.push({ start, end: close + 2 });
+      start = value.indexOf('{{', close + 2);
+    } else start = value.indexOf('{{', start + 1);
+  }
+  return found;
+}
+
+function nextLineBreak(value: string, from: number): number {
+  for (let at = from; at < value.length; at++) if (value[at] === '\n' || value[at] === '\r' || value[at] === '\u2028' || value[at] === '\u2029') return at;
+  return value.length;
+}
+
+/**
+ * CHANGEME or REPLACE_ME as a word, or as a part of one set off by `_` (REPLACE_ME_WITH_IP, MY_CHANGEME): the whole
+ * `_`-joined word is the placeholder. Found from the keywords outward, so a long word costs its length once.
+ */
+function replaceKeywords(value: string): { start: number; end: number }[] {
+  const found: { start: number; end: number }[] = [];
+  for (const match of value.matchAll(REPLACE_KEYWORD)) {
+    let start = match.index;
+    let end = start + match[0].length;
+    const before = value[start - 1];
+    const after = value[end];
+    // Glued to letters or digits (`xchangeme`, `changemeplease`), the keyword is part of another word.
+    if ((before !== undefined && ALPHANUMERIC.test(before)) || (after !== undefined && ALPHANUMERIC.test(after))) continue;
+    if (found.length > 0 && start < found[found.length - 1]!.end) continue;
+    if (before === '_') while (start > 0 && WORD.test(value[start - 1]!)) start--;
+    if (after === '_') while (end < value.length && WORD.test(value[end]!)) end++;
+    found.push({ start, end });
+  }
+  return found;
 }
 
 export function hasPlaceholder(value: string, role: FieldRole = 'other', options: PlaceholderOptions = {}): boolean {

@@ -3,14 +3,21 @@
 
 import { distance } from 'fastest-levenshtein';
 
+/** Longer than any Kubernetes name (253): a typo of it is no one's guess, and its edit distance costs length². */
+const MAX_NAME = 256;
+
 export function closestName(wanted: string, candidates: Iterable<string>): string | undefined {
+  if (wanted.length > MAX_NAME) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    if (candidate === wanted || candidate === '') continue;
-    const d = distance(wanted, candidate);
+    if (candidate === wanted || candidate === '' || candidate.length > MAX_NAME) continue;
     // Names share prefixes like "prometheus-"; allow up to about half the longer name to differ.
-    if (d > Math.max(2, Math.ceil(Math.max(wanted.length, candidate.length) / 2))) continue;
+    const allowed = Math.max(2, Math.ceil(Math.max(wanted.length, candidate.length) / 2));
+    // The lengths alone may already differ by more (the distance is at least their difference).
+    if (Math.abs(wanted.length - candidate.length) > Math.min(allowed, bestDistance)) continue;
+    const d = distance(wanted, candidate);
+    if (d > allowed) continue;
     if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
       bestDistance = d;

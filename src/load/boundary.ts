@@ -3,10 +3,12 @@
 // runs on pull requests from forks, and fedlint's messages quote what they read. So files that fedlint discovers —
 // by walking a folder, expanding a glob, following a config's `include`, or gathering context — are read only when
 // their real path is inside the repository: the git working tree that holds the working directory, or the working
-// directory itself outside git. A path named on the command line is the user's own choice and is read wherever it is.
+// directory itself outside git — and not inside a `.git` folder, which holds git's own files, among them the token
+// actions/checkout leaves in .git/config. A path named on the command line is the user's own choice and is read
+// wherever it is.
 
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { isWithin } from '../safe-write.js';
 
 /** The folder holding `.git` (a folder, or a file in worktrees and submodules) at or above `start`. */
@@ -23,10 +25,18 @@ export function repositoryRoot(cwd: string): string {
   return realPathOf(root) ?? root;
 }
 
-/** Whether `path`'s real path (links resolved) is `root` (a real path) or below it; a path that cannot be resolved is not. */
+/**
+ * Whether `path`'s real path (links resolved) is `root` (a real path) or below it, and not in a `.git` folder; a path
+ * that cannot be resolved is not.
+ */
 export function isInside(root: string, path: string): boolean {
   const real = realPathOf(path);
-  return real !== undefined && isWithin(root, real);
+  return real !== undefined && isWithin(root, real) && !inGitFolder(real);
+}
+
+/** Whether a real path is in a `.git` folder (git's own files: config with credentials, objects, hooks). */
+export function inGitFolder(real: string): boolean {
+  return real.split(sep).includes('.git');
 }
 
 /** The real path of a file that exists; undefined for a dangling link, a loop or a missing file. */

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { isWithin } from '../safe-write.js';
-import { realPathOf, repositoryRoot } from './boundary.js';
+import { inGitFolder, realPathOf, repositoryRoot } from './boundary.js';
 import { type Discovered, discover, isIgnored, normalizePattern, outside, relativePath } from './discover.js';
 import { READ_KINDS } from './read-kinds.js';
 import type { SourceFile } from '../types.js';
@@ -59,8 +59,9 @@ function onePerRealFile(candidates: string[], given: string[], root: string): { 
   const skipped: Discovered['skipped'] = [];
   const resolved = candidates.flatMap((path) => {
     const real = path === '-' ? undefined : realPathOf(path);
-    if (real === undefined) return [];
-    if (isWithin(root, real)) return [{ path, real }];
+    // A given file is linted as given, not as context: nothing to skip or say about it here.
+    if (real === undefined || taken.has(real)) return [];
+    if (isWithin(root, real) && !inGitFolder(real)) return [{ path, real }];
     skipped.push({ path, reason: outside(path, root) });
     return [];
   });

@@ -8,7 +8,7 @@ import { glob, hasMagic } from 'glob';
 import { minimatch } from 'minimatch';
 import { UsageError } from '../errors.js';
 import { isWithin } from '../safe-write.js';
-import { isInside, realPathOf, repositoryRoot } from './boundary.js';
+import { inGitFolder, isInside, realPathOf, repositoryRoot } from './boundary.js';
 
 /** Never worth descending into, whatever the user's ignores say. */
 const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
@@ -51,7 +51,8 @@ export async function discover(paths: string[], cwd: string, ignore: string[], o
     const magic = !exists(absolute) && hasMagic(given, { magicalBraces: true });
     const named = options.confined ? [] : [realPathOf(magic ? globBase(absolute) : absolute) ?? absolute];
     const entry = magic ? globBase(absolute) : absolute;
-    if (options.confined && exists(entry) && !isInside(root, entry)) {
+    // Outside by name, an entry is not even looked at: whether it exists is the runner's business.
+    if (options.confined && (!isWithin(root, entry) || (exists(entry) && !isInside(root, entry)))) {
       skipped.push({ path: absolute, reason: outside(entry, root) });
       continue;
     }
@@ -86,7 +87,8 @@ export async function discover(paths: string[], cwd: string, ignore: string[], o
   const notIgnored = found.filter((file) => !isIgnored(relativePath(cwd, file.path), patterns));
   const kept: string[] = [];
   for (const file of unique(notIgnored)) {
-    if (file.within.length === 0 || file.real === undefined || file.within.some((folder) => isWithin(folder, file.real!))) kept.push(file.path);
+    const allowed = file.within.length === 0 || file.real === undefined || (!inGitFolder(file.real) && file.within.some((folder) => isWithin(folder, file.real!)));
+    if (allowed) kept.push(file.path);
     else skipped.push({ path: file.path, reason: outside(file.path, root) });
   }
   return { files: stdin ? [STDIN, ...kept] : kept, unreadable, skipped, explicitFilesOnly };
@@ -94,7 +96,10 @@ export async function discover(paths: string[], cwd: string, ignore: string[], o
 
 /** Why a path is not read: where it is, or where the link it is leads. */
 export function outside(path: string, root: string): string {
-  return isLink(path) ? `it is a symbolic link to ${realPathOf(path) ?? 'a missing file'}, outside the repository (${root})` : `it is outside the repository (${root})`;
+  const real = realPathOf(path);
+  const where =
+    real !== undefined && inGitFolder(real) ? "inside a .git folder, which holds git's own files (credentials among them), not manifests" : `outside the repository (${root})`;
+  return isLink(path) ? `it is a symbolic link to ${real ?? 'a missing file'}, ${where}` : `it is ${where}`;
 }
 
 /** The folder a glob starts in: its path up to the first segment with a wildcard. */
@@ -177,6 +182,7 @@ export function describeError(error: unknown, path?: string): string {
     case 'EISDIR':
       return 'is a directory';
     case 'ENOTREG':
+    case 'ENXIO': // opening a socket
       return 'not a regular file (a FIFO, socket or device); fedlint reads only regular files';
     default:
       return code ? `${code}: ${(error as Error).message}` : String(error);

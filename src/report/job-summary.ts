@@ -7,6 +7,7 @@ import type { LintResult } from '../types.js';
 import { helpUri } from '../meta.js';
 import { isReported } from '../check/engine.js';
 import { countLevels, leftOut, plural } from './summary.js';
+import { escapeControls } from './terminal-text.js';
 import type { Finding, Level } from '../types.js';
 
 export interface JobSummaryOptions {
@@ -93,7 +94,8 @@ function resourceName(key: string): string {
  * starts with it: `-`, `+` and `#` mean nothing where it stands).
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\\`*_[\]<>|~&]/g, (character) => `\\${character}`);
+  // Control characters and bidirectional overrides as escapes, as in every other report (report/terminal-text.ts).
+  return escapeControls(text.replace(/\s*[\r\n]+\s*/g, ' ')).replace(/[\\`*_[\]<>|~&]/g, (character) => `\\${character}`);
 }
 
 /** Inside a code span only a backtick would end it early, and a newline would end the line. */
