@@ -48,6 +48,8 @@ const FILES: Record<string, string | Buffer> = {
   // One key that shadows hasOwnProperty used to stop every Spectral rule of the run (exit 2).
   'prototype-keys.yaml':
     "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: proto, namespace: mon, labels: {hasOwnProperty: a, __proto__: b, constructor: c}}\nspec:\n  selector: {matchLabels: {app: proto}}\n  endpoints: [{port: web, path: /federate, params: {'match[]': ['{job=\"x\"}'], toString: [a], valueOf: [b]}, relabelings: [{targetLabel: cluster, replacement: w}]}]\n",
+  // yaml printed a Node warning for a mapping key that is a list ("Keys with collection values will be stringified").
+  'collection-key.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: keyed}\nspec:\n  ? [a, b]\n  : c\n  ports: [{name: web, port: 1}]\n',
   'cr-only.yaml': '# classic Mac OS line ends\rapiVersion: v1\rkind: Endpoints\rmetadata: {name: mac-orphan, namespace: mon}\r',
   'good.yaml': 'apiVersion: v1\nkind: Endpoints\nmetadata: {name: worker-metric, namespace: mon}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: worker-metrics, namespace: mon}\nspec: {ports: [{name: web, port: 9090}]}\n',
 };
