@@ -84844,7 +84844,7 @@ function runRule(rule, resources, data, runtime) {
           const [index2, ...inResource] = target.path;
           const context = { path: inResource, document: document2, documentInventory, rule: { resolved: false } };
           for (const result of check.run(withoutPrototypes(target.value, copies), check.options, context) ?? []) {
-            const wanted = result.path ? [index2, ...result.path] : target.path;
+            const wanted = result.path === void 0 ? target.path : index2 === void 0 ? result.path : [index2, ...result.path];
             const path2 = closestPath(data, wanted);
             const resource = resources[Number(path2[0])];
             if (!resource) continue;

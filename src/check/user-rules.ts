@@ -64,11 +64,12 @@ function runRule(rule: UserRule, resources: Resource[], data: unknown[], runtime
       for (const check of rule.checks)
         for (const target of targetsOf(node, check.field)) {
           // Paths are given to the function from its resource, not from the array fedlint lints: a schema message
-          // then names the field, not the resource's index ("0" property …).
+          // then names the field, not the resource's index ("0" property …). (A target at `$`, the array itself, is in
+          // no resource: what is found there cannot be located, as before.)
           const [index, ...inResource] = target.path;
           const context: FunctionContext = { path: inResource, document, documentInventory, rule: { resolved: false } };
           for (const result of check.run(withoutPrototypes(target.value, copies), check.options, context) ?? []) {
-            const wanted = result.path ? [index!, ...result.path] : target.path;
+            const wanted = result.path === undefined ? target.path : index === undefined ? result.path : [index, ...result.path];
             const path = closestPath(data, wanted);
             const resource = resources[Number(path[0])];
             if (!resource) continue;
