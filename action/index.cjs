@@ -471,9 +471,9 @@ var require_anchors = __commonJS({
       }
       return true;
     }
-    function anchorNames(root) {
+    function anchorNames(root2) {
       const anchors = /* @__PURE__ */ new Set();
-      visit3.visit(root, {
+      visit3.visit(root2, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -8480,7 +8480,7 @@ var require_lodash = __commonJS({
       var freeParseFloat = parseFloat, freeParseInt = parseInt;
       var freeGlobal = typeof global == "object" && global && global.Object === Object && global;
       var freeSelf = typeof self == "object" && self && self.Object === Object && self;
-      var root = freeGlobal || freeSelf || Function("return this")();
+      var root2 = freeGlobal || freeSelf || Function("return this")();
       var freeExports = typeof exports2 == "object" && exports2 && !exports2.nodeType && exports2;
       var freeModule = freeExports && typeof module2 == "object" && module2 && !module2.nodeType && module2;
       var moduleExports = freeModule && freeModule.exports === freeExports;
@@ -8841,7 +8841,7 @@ var require_lodash = __commonJS({
         return string2.match(reUnicodeWord) || [];
       }
       var runInContext2 = (function runInContext3(context) {
-        context = context == null ? root : _2.defaults(root.Object(), context, _2.pick(root, contextProps));
+        context = context == null ? root2 : _2.defaults(root2.Object(), context, _2.pick(root2, contextProps));
         var Array2 = context.Array, Date2 = context.Date, Error2 = context.Error, Function2 = context.Function, Math2 = context.Math, Object2 = context.Object, RegExp2 = context.RegExp, String2 = context.String, TypeError2 = context.TypeError;
         var arrayProto = Array2.prototype, funcProto = Function2.prototype, objectProto = Object2.prototype;
         var coreJsData = context["__core-js_shared__"];
@@ -8854,7 +8854,7 @@ var require_lodash = __commonJS({
         })();
         var nativeObjectToString = objectProto.toString;
         var objectCtorString = funcToString.call(Object2);
-        var oldDash = root._;
+        var oldDash = root2._;
         var reIsNative = RegExp2(
           "^" + funcToString.call(hasOwnProperty).replace(reRegExpChar, "\\$&").replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, "$1.*?") + "$"
         );
@@ -8867,7 +8867,7 @@ var require_lodash = __commonJS({
           } catch (e) {
           }
         })();
-        var ctxClearTimeout = context.clearTimeout !== root.clearTimeout && context.clearTimeout, ctxNow = Date2 && Date2.now !== root.Date.now && Date2.now, ctxSetTimeout = context.setTimeout !== root.setTimeout && context.setTimeout;
+        var ctxClearTimeout = context.clearTimeout !== root2.clearTimeout && context.clearTimeout, ctxNow = Date2 && Date2.now !== root2.Date.now && Date2.now, ctxSetTimeout = context.setTimeout !== root2.setTimeout && context.setTimeout;
         var nativeCeil = Math2.ceil, nativeFloor = Math2.floor, nativeGetSymbols = Object2.getOwnPropertySymbols, nativeIsBuffer = Buffer2 ? Buffer2.isBuffer : undefined2, nativeIsFinite = context.isFinite, nativeJoin = arrayProto.join, nativeKeys = overArg(Object2.keys, Object2), nativeMax = Math2.max, nativeMin = Math2.min, nativeNow = Date2.now, nativeParseInt = context.parseInt, nativeRandom = Math2.random, nativeReverse = arrayProto.reverse;
         var DataView2 = getNative(context, "DataView"), Map2 = getNative(context, "Map"), Promise2 = getNative(context, "Promise"), Set2 = getNative(context, "Set"), WeakMap2 = getNative(context, "WeakMap"), nativeCreate = getNative(Object2, "create");
         var metaMap = WeakMap2 && new WeakMap2();
@@ -10161,7 +10161,7 @@ var require_lodash = __commonJS({
           return !start && end >= length ? array : baseSlice(array, start, end);
         }
         var clearTimeout2 = ctxClearTimeout || function(id) {
-          return root.clearTimeout(id);
+          return root2.clearTimeout(id);
         };
         function cloneBuffer(buffer, isDeep) {
           if (isDeep) {
@@ -10338,7 +10338,7 @@ var require_lodash = __commonJS({
         function createBind(func, bitmask, thisArg) {
           var isBind = bitmask & WRAP_BIND_FLAG, Ctor = createCtor(func);
           function wrapper() {
-            var fn2 = this && this !== root && this instanceof wrapper ? Ctor : func;
+            var fn2 = this && this !== root2 && this instanceof wrapper ? Ctor : func;
             return fn2.apply(isBind ? thisArg : this, arguments);
           }
           return wrapper;
@@ -10405,7 +10405,7 @@ var require_lodash = __commonJS({
                 arity - length
               );
             }
-            var fn2 = this && this !== root && this instanceof wrapper ? Ctor : func;
+            var fn2 = this && this !== root2 && this instanceof wrapper ? Ctor : func;
             return apply2(fn2, this, args);
           }
           return wrapper;
@@ -10504,7 +10504,7 @@ var require_lodash = __commonJS({
             if (isAry && ary2 < length) {
               args.length = ary2;
             }
-            if (this && this !== root && this instanceof wrapper) {
+            if (this && this !== root2 && this instanceof wrapper) {
               fn2 = Ctor || createCtor(fn2);
             }
             return fn2.apply(thisBinding, args);
@@ -10564,7 +10564,7 @@ var require_lodash = __commonJS({
         function createPartial(func, bitmask, thisArg, partials) {
           var isBind = bitmask & WRAP_BIND_FLAG, Ctor = createCtor(func);
           function wrapper() {
-            var argsIndex = -1, argsLength = arguments.length, leftIndex = -1, leftLength = partials.length, args = Array2(leftLength + argsLength), fn2 = this && this !== root && this instanceof wrapper ? Ctor : func;
+            var argsIndex = -1, argsLength = arguments.length, leftIndex = -1, leftLength = partials.length, args = Array2(leftLength + argsLength), fn2 = this && this !== root2 && this instanceof wrapper ? Ctor : func;
             while (++leftIndex < leftLength) {
               args[leftIndex] = partials[leftIndex];
             }
@@ -11212,7 +11212,7 @@ var require_lodash = __commonJS({
         }
         var setData = shortOut(baseSetData);
         var setTimeout2 = ctxSetTimeout || function(func, wait) {
-          return root.setTimeout(func, wait);
+          return root2.setTimeout(func, wait);
         };
         var setToString = shortOut(baseSetToString);
         function setWrapToString(wrapper, reference, bitmask) {
@@ -11920,7 +11920,7 @@ var require_lodash = __commonJS({
           return baseOrderBy(collection, baseFlatten(iteratees, 1), []);
         });
         var now = ctxNow || function() {
-          return root.Date.now();
+          return root2.Date.now();
         };
         function after(n, func) {
           if (typeof func != "function") {
@@ -13054,8 +13054,8 @@ var require_lodash = __commonJS({
           return object;
         }
         function noConflict() {
-          if (root._ === this) {
-            root._ = oldDash;
+          if (root2._ === this) {
+            root2._ = oldDash;
           }
           return this;
         }
@@ -13635,7 +13635,7 @@ var require_lodash = __commonJS({
       });
       var _2 = runInContext2();
       if (typeof define == "function" && typeof define.amd == "object" && define.amd) {
-        root._ = _2;
+        root2._ = _2;
         define(function() {
           return _2;
         });
@@ -13643,7 +13643,7 @@ var require_lodash = __commonJS({
         (freeModule.exports = _2)._ = _2;
         freeExports._ = _2;
       } else {
-        root._ = _2;
+        root2._ = _2;
       }
     }).call(exports2);
   }
@@ -14728,11 +14728,11 @@ function parseTree(text2, errors, options) {
   }
   return result;
 }
-function findNodeAtLocation(root, path2) {
-  if (!root) {
+function findNodeAtLocation(root2, path2) {
+  if (!root2) {
     return void 0;
   }
-  var node = root;
+  var node = root2;
   for (var _i2 = 0, path_1 = path2; _i2 < path_1.length; _i2++) {
     var segment = path_1[_i2];
     if (typeof segment === "string") {
@@ -15173,12 +15173,12 @@ function setProperty(text2, originalPath, value, formattingOptions, getInsertion
   var _a;
   var path2 = originalPath.slice();
   var errors = [];
-  var root = parseTree(text2, errors);
+  var root2 = parseTree(text2, errors);
   var parent = void 0;
   var lastSegment = void 0;
   while (path2.length > 0) {
     lastSegment = path2.pop();
-    parent = findNodeAtLocation(root, path2);
+    parent = findNodeAtLocation(root2, path2);
     if (parent === void 0 && value !== void 0) {
       if (typeof lastSegment === "string") {
         value = (_a = {}, _a[lastSegment] = value, _a);
@@ -15193,7 +15193,7 @@ function setProperty(text2, originalPath, value, formattingOptions, getInsertion
     if (value === void 0) {
       throw new Error("Can not delete in empty document");
     }
-    return withFormatting(text2, { offset: root ? root.offset : 0, length: root ? root.length : 0, content: JSON.stringify(value) }, formattingOptions);
+    return withFormatting(text2, { offset: root2 ? root2.offset : 0, length: root2 ? root2.length : 0, content: JSON.stringify(value) }, formattingOptions);
   } else if (parent.type === "object" && typeof lastSegment === "string" && Array.isArray(parent.children)) {
     var existing = findNodeAtLocation(parent, [lastSegment]);
     if (existing !== void 0) {
@@ -26887,16 +26887,16 @@ var require_root = __commonJS({
   "node_modules/lodash/_root.js"(exports2, module2) {
     var freeGlobal = require_freeGlobal();
     var freeSelf = typeof self == "object" && self && self.Object === Object && self;
-    var root = freeGlobal || freeSelf || Function("return this")();
-    module2.exports = root;
+    var root2 = freeGlobal || freeSelf || Function("return this")();
+    module2.exports = root2;
   }
 });
 
 // node_modules/lodash/_Symbol.js
 var require_Symbol = __commonJS({
   "node_modules/lodash/_Symbol.js"(exports2, module2) {
-    var root = require_root();
-    var Symbol2 = root.Symbol;
+    var root2 = require_root();
+    var Symbol2 = root2.Symbol;
     module2.exports = Symbol2;
   }
 });
@@ -27039,8 +27039,8 @@ var require_isFunction = __commonJS({
 // node_modules/lodash/_coreJsData.js
 var require_coreJsData = __commonJS({
   "node_modules/lodash/_coreJsData.js"(exports2, module2) {
-    var root = require_root();
-    var coreJsData = root["__core-js_shared__"];
+    var root2 = require_root();
+    var coreJsData = root2["__core-js_shared__"];
     module2.exports = coreJsData;
   }
 });
@@ -27370,8 +27370,8 @@ var require_ListCache = __commonJS({
 var require_Map = __commonJS({
   "node_modules/lodash/_Map.js"(exports2, module2) {
     var getNative = require_getNative();
-    var root = require_root();
-    var Map2 = getNative(root, "Map");
+    var root2 = require_root();
+    var Map2 = getNative(root2, "Map");
     module2.exports = Map2;
   }
 });
@@ -27786,12 +27786,12 @@ var require_set3 = __commonJS({
 // node_modules/urijs/src/punycode.js
 var require_punycode = __commonJS({
   "node_modules/urijs/src/punycode.js"(exports2, module2) {
-    (function(root) {
+    (function(root2) {
       var freeExports = typeof exports2 == "object" && exports2 && !exports2.nodeType && exports2;
       var freeModule = typeof module2 == "object" && module2 && !module2.nodeType && module2;
       var freeGlobal = typeof global == "object" && global;
       if (freeGlobal.global === freeGlobal || freeGlobal.window === freeGlobal || freeGlobal.self === freeGlobal) {
-        root = freeGlobal;
+        root2 = freeGlobal;
       }
       var punycode, maxInt = 2147483647, base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700, initialBias = 72, initialN = 128, delimiter = "-", regexPunycode = /^xn--/, regexNonASCII = /[^\x20-\x7E]/, regexSeparators = /[\x2E\u3002\uFF0E\uFF61]/g, errors = {
         "overflow": "Overflow: input needs wider integers to process",
@@ -28023,7 +28023,7 @@ var require_punycode = __commonJS({
           }
         }
       } else {
-        root.punycode = punycode;
+        root2.punycode = punycode;
       }
     })(exports2);
   }
@@ -28032,18 +28032,18 @@ var require_punycode = __commonJS({
 // node_modules/urijs/src/IPv6.js
 var require_IPv6 = __commonJS({
   "node_modules/urijs/src/IPv6.js"(exports2, module2) {
-    (function(root, factory) {
+    (function(root2, factory) {
       "use strict";
       if (typeof module2 === "object" && module2.exports) {
         module2.exports = factory();
       } else if (typeof define === "function" && define.amd) {
         define(factory);
       } else {
-        root.IPv6 = factory(root);
+        root2.IPv6 = factory(root2);
       }
-    })(exports2, function(root) {
+    })(exports2, function(root2) {
       "use strict";
-      var _IPv6 = root && root.IPv6;
+      var _IPv6 = root2 && root2.IPv6;
       function bestPresentation(address) {
         var _address = address.toLowerCase();
         var segments = _address.split(":");
@@ -28134,8 +28134,8 @@ var require_IPv6 = __commonJS({
         return result;
       }
       function noConflict() {
-        if (root.IPv6 === this) {
-          root.IPv6 = _IPv6;
+        if (root2.IPv6 === this) {
+          root2.IPv6 = _IPv6;
         }
         return this;
       }
@@ -28150,18 +28150,18 @@ var require_IPv6 = __commonJS({
 // node_modules/urijs/src/SecondLevelDomains.js
 var require_SecondLevelDomains = __commonJS({
   "node_modules/urijs/src/SecondLevelDomains.js"(exports2, module2) {
-    (function(root, factory) {
+    (function(root2, factory) {
       "use strict";
       if (typeof module2 === "object" && module2.exports) {
         module2.exports = factory();
       } else if (typeof define === "function" && define.amd) {
         define(factory);
       } else {
-        root.SecondLevelDomains = factory(root);
+        root2.SecondLevelDomains = factory(root2);
       }
-    })(exports2, function(root) {
+    })(exports2, function(root2) {
       "use strict";
-      var _SecondLevelDomains = root && root.SecondLevelDomains;
+      var _SecondLevelDomains = root2 && root2.SecondLevelDomains;
       var SLD = {
         // list of known Second Level Domains
         // converted list of SLDs from https://github.com/gavingmiller/second-level-domains
@@ -28365,8 +28365,8 @@ var require_SecondLevelDomains = __commonJS({
           return domain.slice(sldOffset + 1);
         },
         noConflict: function() {
-          if (root.SecondLevelDomains === this) {
-            root.SecondLevelDomains = _SecondLevelDomains;
+          if (root2.SecondLevelDomains === this) {
+            root2.SecondLevelDomains = _SecondLevelDomains;
           }
           return this;
         }
@@ -28379,18 +28379,18 @@ var require_SecondLevelDomains = __commonJS({
 // node_modules/urijs/src/URI.js
 var require_URI = __commonJS({
   "node_modules/urijs/src/URI.js"(exports2, module2) {
-    (function(root, factory) {
+    (function(root2, factory) {
       "use strict";
       if (typeof module2 === "object" && module2.exports) {
         module2.exports = factory(require_punycode(), require_IPv6(), require_SecondLevelDomains());
       } else if (typeof define === "function" && define.amd) {
         define(["./punycode", "./IPv6", "./SecondLevelDomains"], factory);
       } else {
-        root.URI = factory(root.punycode, root.IPv6, root.SecondLevelDomains, root);
+        root2.URI = factory(root2.punycode, root2.IPv6, root2.SecondLevelDomains, root2);
       }
-    })(exports2, function(punycode, IPv6, SLD, root) {
+    })(exports2, function(punycode, IPv6, SLD, root2) {
       "use strict";
-      var _URI = root && root.URI;
+      var _URI = root2 && root2.URI;
       function URI(url, base) {
         var _urlSupplied = arguments.length >= 1;
         var _baseSupplied = arguments.length >= 2;
@@ -29240,18 +29240,18 @@ var require_URI = __commonJS({
           var unconflicted = {
             URI: this.noConflict()
           };
-          if (root.URITemplate && typeof root.URITemplate.noConflict === "function") {
-            unconflicted.URITemplate = root.URITemplate.noConflict();
+          if (root2.URITemplate && typeof root2.URITemplate.noConflict === "function") {
+            unconflicted.URITemplate = root2.URITemplate.noConflict();
           }
-          if (root.IPv6 && typeof root.IPv6.noConflict === "function") {
-            unconflicted.IPv6 = root.IPv6.noConflict();
+          if (root2.IPv6 && typeof root2.IPv6.noConflict === "function") {
+            unconflicted.IPv6 = root2.IPv6.noConflict();
           }
-          if (root.SecondLevelDomains && typeof root.SecondLevelDomains.noConflict === "function") {
-            unconflicted.SecondLevelDomains = root.SecondLevelDomains.noConflict();
+          if (root2.SecondLevelDomains && typeof root2.SecondLevelDomains.noConflict === "function") {
+            unconflicted.SecondLevelDomains = root2.SecondLevelDomains.noConflict();
           }
           return unconflicted;
-        } else if (root.URI === this) {
-          root.URI = _URI;
+        } else if (root2.URI === this) {
+          root2.URI = _URI;
         }
         return this;
       };
@@ -37394,14 +37394,14 @@ var require_root2 = __commonJS({
       keyed: false,
       parents: 0
     });
-    var root = ((nodes, tree) => {
+    var root2 = ((nodes, tree) => {
       if (nodes.length > 0) {
         return false;
       }
       tree.push(EMIT_ROOT_CALL_EXPRESSION, "body");
       return true;
     });
-    exports2["default"] = root;
+    exports2["default"] = root2;
   }
 });
 
@@ -37439,9 +37439,9 @@ var require_fast_paths = __commonJS({
     var deepWildcard = require_deep_wildcard();
     var fixed2 = require_fixed();
     var onlyFilterScriptExpression = require_only_filter_script_expression();
-    var root = require_root2();
+    var root2 = require_root2();
     var topLevelWildcard = require_top_level_wildcard();
-    var fastPaths = [root["default"], onlyFilterScriptExpression["default"], deepSingleMember["default"], deepWildcard["default"], topLevelWildcard["default"], fixed2["default"], allParents["default"]];
+    var fastPaths = [root2["default"], onlyFilterScriptExpression["default"], deepSingleMember["default"], deepWildcard["default"], topLevelWildcard["default"], fixed2["default"], allParents["default"]];
     exports2["default"] = fastPaths;
   }
 });
@@ -39014,17 +39014,17 @@ var require_traversal_zones = __commonJS({
         return this;
       }
       expandMultiple(properties) {
-        const root = _rollupPluginBabelHelpers.classPrivateFieldGet(this, _localZones)[0];
-        if (root === null) {
+        const root2 = _rollupPluginBabelHelpers.classPrivateFieldGet(this, _localZones)[0];
+        if (root2 === null) {
           return this;
         }
         let i = 0;
         for (const property of properties) {
-          root[property] = property === "**" ? null : {};
+          root2[property] = property === "**" ? null : {};
           if (_rollupPluginBabelHelpers.classPrivateFieldGet(this, _localZones).length < i) {
-            _rollupPluginBabelHelpers.classPrivateFieldGet(this, _localZones).push(root[property]);
+            _rollupPluginBabelHelpers.classPrivateFieldGet(this, _localZones).push(root2[property]);
           } else {
-            _rollupPluginBabelHelpers.classPrivateFieldGet(this, _localZones)[i++] = root[property];
+            _rollupPluginBabelHelpers.classPrivateFieldGet(this, _localZones)[i++] = root2[property];
           }
         }
         return this;
@@ -39419,7 +39419,7 @@ var require_sandbox2 = __commonJS({
     var _value = /* @__PURE__ */ new WeakMap();
     var _parent = /* @__PURE__ */ new WeakMap();
     var Sandbox = class _Sandbox {
-      constructor(path2, root, history = null) {
+      constructor(path2, root2, history = null) {
         _parent.set(this, {
           get: _get_parent,
           set: void 0
@@ -39436,9 +39436,9 @@ var require_sandbox2 = __commonJS({
           writable: true,
           value: void 0
         });
-        this.root = root;
+        this.root = root2;
         _rollupPluginBabelHelpers.classPrivateFieldSet(this, _path, path2);
-        _rollupPluginBabelHelpers.classPrivateFieldSet(this, _history, history !== null && history !== void 0 ? history : [[0, root]]);
+        _rollupPluginBabelHelpers.classPrivateFieldSet(this, _history, history !== null && history !== void 0 ? history : [[0, root2]]);
         _rollupPluginBabelHelpers.classPrivateFieldSet(this, _value, void 0);
       }
       get path() {
@@ -39469,9 +39469,9 @@ var require_sandbox2 = __commonJS({
         _rollupPluginBabelHelpers.classPrivateFieldGet(this, _history).length = 0;
       }
       push() {
-        const root = this.property !== null && isObject2["default"](this.value) ? this.value[this.property] : null;
-        _rollupPluginBabelHelpers.classPrivateFieldGet(this, _history).push([_rollupPluginBabelHelpers.classPrivateFieldGet(this, _path).length, root]);
-        _rollupPluginBabelHelpers.classPrivateFieldSet(this, _value, root);
+        const root2 = this.property !== null && isObject2["default"](this.value) ? this.value[this.property] : null;
+        _rollupPluginBabelHelpers.classPrivateFieldGet(this, _history).push([_rollupPluginBabelHelpers.classPrivateFieldGet(this, _path).length, root2]);
+        _rollupPluginBabelHelpers.classPrivateFieldSet(this, _value, root2);
         return this;
       }
       pop() {
@@ -39638,7 +39638,7 @@ var require_scope2 = __commonJS({
     var _parent = /* @__PURE__ */ new WeakMap();
     var _output = /* @__PURE__ */ new WeakMap();
     var Scope = class _Scope {
-      constructor(root, callbacks, parent = null) {
+      constructor(root2, callbacks, parent = null) {
         _parent.set(this, {
           writable: true,
           value: void 0
@@ -39647,11 +39647,11 @@ var require_scope2 = __commonJS({
           writable: true,
           value: void 0
         });
-        this.root = root;
+        this.root = root2;
         _rollupPluginBabelHelpers.classPrivateFieldSet(this, _parent, parent);
         this.path = [];
         this.errors = [];
-        this.sandbox = new sandbox.Sandbox(this.path, root, null);
+        this.sandbox = new sandbox.Sandbox(this.path, root2, null);
         this.callbacks = proxyCallbacks["default"](callbacks, this.errors);
         const self2 = this;
         _rollupPluginBabelHelpers.classPrivateFieldSet(this, _output, {
@@ -41874,7 +41874,7 @@ var require_lodash2 = __commonJS({
     var reIsHostCtor = /^\[object .+?Constructor\]$/;
     var freeGlobal = typeof global == "object" && global && global.Object === Object && global;
     var freeSelf = typeof self == "object" && self && self.Object === Object && self;
-    var root = freeGlobal || freeSelf || Function("return this")();
+    var root2 = freeGlobal || freeSelf || Function("return this")();
     function arrayMap(array, iteratee) {
       var index2 = -1, length = array ? array.length : 0, result = Array(length);
       while (++index2 < length) {
@@ -41898,7 +41898,7 @@ var require_lodash2 = __commonJS({
     var arrayProto = Array.prototype;
     var funcProto = Function.prototype;
     var objectProto = Object.prototype;
-    var coreJsData = root["__core-js_shared__"];
+    var coreJsData = root2["__core-js_shared__"];
     var maskSrcKey = (function() {
       var uid = /[^.]+$/.exec(coreJsData && coreJsData.keys && coreJsData.keys.IE_PROTO || "");
       return uid ? "Symbol(src)_1." + uid : "";
@@ -41909,9 +41909,9 @@ var require_lodash2 = __commonJS({
     var reIsNative = RegExp(
       "^" + funcToString.call(hasOwnProperty).replace(reRegExpChar, "\\$&").replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, "$1.*?") + "$"
     );
-    var Symbol2 = root.Symbol;
+    var Symbol2 = root2.Symbol;
     var splice = arrayProto.splice;
-    var Map2 = getNative(root, "Map");
+    var Map2 = getNative(root2, "Map");
     var nativeCreate = getNative(Object, "create");
     var symbolProto = Symbol2 ? Symbol2.prototype : void 0;
     var symbolToString = symbolProto ? symbolProto.toString : void 0;
@@ -47283,22 +47283,22 @@ var require_compile = __commonJS({
       }
     }
     exports2.compileSchema = compileSchema;
-    function resolveRef(root, baseId, ref) {
+    function resolveRef(root2, baseId, ref) {
       var _a;
       ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
-      const schOrFunc = root.refs[ref];
+      const schOrFunc = root2.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve11.call(this, root, ref);
+      let _sch = resolve11.call(this, root2, ref);
       if (_sch === void 0) {
-        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
+        const schema = (_a = root2.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
         if (schema)
-          _sch = new SchemaEnv({ schema, schemaId, root, baseId });
+          _sch = new SchemaEnv({ schema, schemaId, root: root2, baseId });
       }
       if (_sch === void 0)
         return;
-      return root.refs[ref] = inlineOrCompile.call(this, _sch);
+      return root2.refs[ref] = inlineOrCompile.call(this, _sch);
     }
     exports2.resolveRef = resolveRef;
     function inlineOrCompile(sch) {
@@ -47316,23 +47316,23 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve11(root, ref) {
+    function resolve11(root2, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
-      return sch || this.schemas[ref] || resolveSchema.call(this, root, ref);
+      return sch || this.schemas[ref] || resolveSchema.call(this, root2, ref);
     }
-    function resolveSchema(root, ref) {
+    function resolveSchema(root2, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
-      let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root.baseId, void 0);
-      if (Object.keys(root.schema).length > 0 && refPath === baseId) {
-        return getJsonPointer.call(this, p, root);
+      let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root2.baseId, void 0);
+      if (Object.keys(root2.schema).length > 0 && refPath === baseId) {
+        return getJsonPointer.call(this, p, root2);
       }
       const id = (0, resolve_1.normalizeId)(refPath);
       const schOrRef = this.refs[id] || this.schemas[id];
       if (typeof schOrRef == "string") {
-        const sch = resolveSchema.call(this, root, schOrRef);
+        const sch = resolveSchema.call(this, root2, schOrRef);
         if (typeof (sch === null || sch === void 0 ? void 0 : sch.schema) !== "object")
           return;
         return getJsonPointer.call(this, p, sch);
@@ -47347,7 +47347,7 @@ var require_compile = __commonJS({
         const schId = schema[schemaId];
         if (schId)
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
-        return new SchemaEnv({ schema, schemaId, root, baseId });
+        return new SchemaEnv({ schema, schemaId, root: root2, baseId });
       }
       return getJsonPointer.call(this, p, schOrRef);
     }
@@ -47359,7 +47359,7 @@ var require_compile = __commonJS({
       "dependencies",
       "definitions"
     ]);
-    function getJsonPointer(parsedRef, { baseId, schema, root }) {
+    function getJsonPointer(parsedRef, { baseId, schema, root: root2 }) {
       var _a;
       if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
         return;
@@ -47378,10 +47378,10 @@ var require_compile = __commonJS({
       let env;
       if (typeof schema != "boolean" && schema.$ref && !(0, util_1.schemaHasRulesButRef)(schema, this.RULES)) {
         const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema.$ref);
-        env = resolveSchema.call(this, root, $ref);
+        env = resolveSchema.call(this, root2, $ref);
       }
       const { schemaId } = this.opts;
-      env = env || new SchemaEnv({ schema, schemaId, root, baseId });
+      env = env || new SchemaEnv({ schema, schemaId, root: root2, baseId });
       if (env.schema !== env.root.schema)
         return env;
       return void 0;
@@ -48876,8 +48876,8 @@ var require_core3 = __commonJS({
           keyRef = sch;
         if (sch === void 0) {
           const { schemaId } = this.opts;
-          const root = new compile_1.SchemaEnv({ schema: {}, schemaId });
-          sch = compile_1.resolveSchema.call(this, root, keyRef);
+          const root2 = new compile_1.SchemaEnv({ schema: {}, schemaId });
+          sch = compile_1.resolveSchema.call(this, root2, keyRef);
           if (!sch)
             return;
           this.refs[keyRef] = sch;
@@ -49238,20 +49238,20 @@ var require_ref = __commonJS({
       code(cxt) {
         const { gen, schema: $ref, it: it2 } = cxt;
         const { baseId, schemaEnv: env, validateName, opts, self: self2 } = it2;
-        const { root } = env;
-        if (($ref === "#" || $ref === "#/") && baseId === root.baseId)
+        const { root: root2 } = env;
+        if (($ref === "#" || $ref === "#/") && baseId === root2.baseId)
           return callRootRef();
-        const schOrEnv = compile_1.resolveRef.call(self2, root, baseId, $ref);
+        const schOrEnv = compile_1.resolveRef.call(self2, root2, baseId, $ref);
         if (schOrEnv === void 0)
           throw new ref_error_1.default(it2.opts.uriResolver, baseId, $ref);
         if (schOrEnv instanceof compile_1.SchemaEnv)
           return callValidate(schOrEnv);
         return inlineRefSchema(schOrEnv);
         function callRootRef() {
-          if (env === root)
+          if (env === root2)
             return callRef(cxt, validateName, env, env.$async);
-          const rootName = gen.scopeValue("root", { ref: root });
-          return callRef(cxt, (0, codegen_1._)`${rootName}.validate`, root, root.$async);
+          const rootName = gen.scopeValue("root", { ref: root2 });
+          return callRef(cxt, (0, codegen_1._)`${rootName}.validate`, root2, root2.$async);
         }
         function callValidate(sch) {
           const v2 = getValidate(cxt, sch);
@@ -50750,9 +50750,9 @@ var require_dynamicAnchor = __commonJS({
     exports2.dynamicAnchor = dynamicAnchor;
     function _getValidate(cxt) {
       const { schemaEnv, schema, self: self2 } = cxt.it;
-      const { root, baseId, localRefs, meta: meta2 } = schemaEnv.root;
+      const { root: root2, baseId, localRefs, meta: meta2 } = schemaEnv.root;
       const { schemaId } = self2.opts;
-      const sch = new compile_1.SchemaEnv({ schema, schemaId, root, baseId, localRefs, meta: meta2 });
+      const sch = new compile_1.SchemaEnv({ schema, schemaId, root: root2, baseId, localRefs, meta: meta2 });
       compile_1.compileSchema.call(self2, sch);
       return (0, ref_1.getValidate)(cxt, sch);
     }
@@ -59491,7 +59491,7 @@ var require_dist11 = __commonJS({
     };
     var JSON_POINTERS_REGEX = /\/[\w$_-]+(\/\d+)?/g;
     function makeTree(ajvErrors = []) {
-      const root = { children: {} };
+      const root2 = { children: {} };
       ajvErrors.forEach((ajvError) => {
         const { instancePath } = ajvError;
         const paths = instancePath === "" ? [""] : instancePath.match(JSON_POINTERS_REGEX);
@@ -59501,27 +59501,27 @@ var require_dist11 = __commonJS({
             obj.children[path2].errors.push(ajvError);
           }
           return obj.children[path2];
-        }, root);
+        }, root2);
       });
-      return root;
+      return root2;
     }
-    function filterRedundantErrors(root, parent, key) {
-      if (getErrors(root).some(isAnyOfError)) {
-        if (Object.keys(root.children).length > 0) {
-          delete root.errors;
+    function filterRedundantErrors(root2, parent, key) {
+      if (getErrors(root2).some(isAnyOfError)) {
+        if (Object.keys(root2.children).length > 0) {
+          delete root2.errors;
         }
       }
-      if (root.errors && root.errors.length && getErrors(root).every(isEnumError)) {
-        if (getSiblings(parent)(root).filter(notUndefined).some(getErrors)) {
+      if (root2.errors && root2.errors.length && getErrors(root2).every(isEnumError)) {
+        if (getSiblings(parent)(root2).filter(notUndefined).some(getErrors)) {
           delete parent.children[key];
         }
       }
-      Object.entries(root.children).forEach(
-        ([key2, child2]) => filterRedundantErrors(child2, root, key2)
+      Object.entries(root2.children).forEach(
+        ([key2, child2]) => filterRedundantErrors(child2, root2, key2)
       );
     }
-    function createErrorInstances(root, options) {
-      const errors = getErrors(root);
+    function createErrorInstances(root2, options) {
+      const errors = getErrors(root2);
       if (errors.length && errors.every(isEnumError)) {
         const uniqueValues = new Set(
           concatAll([])(errors.map((e) => e.params.allowedValues))
@@ -59555,7 +59555,7 @@ var require_dist11 = __commonJS({
                 return ret.concat(new DefaultValidationError(error, options));
             }
           }, [])
-        )(getChildren2(root).map((child2) => createErrorInstances(child2, options)));
+        )(getChildren2(root2).map((child2) => createErrorInstances(child2, options)));
       }
     }
     var prettify = (ajvErrors, options) => {
@@ -64805,9 +64805,9 @@ var Regexp = class Regexp2 {
   }
 };
 var RegexpWalker = class {
-  static walk(root, handler) {
+  static walk(root2, handler) {
     const stack = [];
-    let re3 = root;
+    let re3 = root2;
     let result;
     for (; ; ) {
       if (re3.subs.length === 0) result = handler.leaf(re3);
@@ -69318,8 +69318,8 @@ function danglingLink(path2) {
     return void 0;
   }
 }
-function isWithin(root, path2) {
-  const rest = (0, import_node_path.relative)(root, path2);
+function isWithin(root2, path2) {
+  const rest = (0, import_node_path.relative)(root2, path2);
   return rest === "" || rest !== ".." && !rest.startsWith(`..${import_node_path.sep}`) && !(0, import_node_path.isAbsolute)(rest);
 }
 function describeWriteError(error) {
@@ -71801,8 +71801,8 @@ function stackIterator(tree, pos, side) {
     } else {
       let mount = MountedTree.get(scan.tree);
       if (mount && mount.overlay && mount.overlay[0].from <= pos && mount.overlay[mount.overlay.length - 1].to >= pos) {
-        let root = new TreeNode(mount.tree, mount.overlay[0].from + scan.from, -1, scan);
-        (layers || (layers = [inner])).push(resolveNode(root, pos, side, false));
+        let root2 = new TreeNode(mount.tree, mount.overlay[0].from + scan.from, -1, scan);
+        (layers || (layers = [inner])).push(resolveNode(root2, pos, side, false));
       }
     }
   }
@@ -74342,7 +74342,7 @@ function styleTags(spec2) {
 }
 var ruleNodeProp = new NodeProp({
   combine(a, b) {
-    let cur, root, take;
+    let cur, root2, take;
     while (a || b) {
       if (!a || b && a.depth <= b.depth) {
         take = b;
@@ -74357,10 +74357,10 @@ var ruleNodeProp = new NodeProp({
       if (cur)
         cur.next = copy;
       else
-        root = copy;
+        root2 = copy;
       cur = copy;
     }
-    return root;
+    return root2;
   }
 });
 var Rule = class {
@@ -75728,16 +75728,18 @@ var import_node_url = require("node:url");
 
 // src/meta.ts
 var import_node_fs = require("node:fs");
-var PACKAGE_ROOT = findPackageRoot(new URL(".", fedlintBundleUrl));
-function findPackageRoot(start) {
+var { root, manifest } = findPackage(new URL(".", fedlintBundleUrl));
+var PACKAGE_ROOT = root;
+function findPackage(start) {
   for (let folder = start; ; folder = new URL("..", folder)) {
-    const manifest2 = new URL("package.json", folder);
-    if ((0, import_node_fs.existsSync)(manifest2) && (0, import_node_fs.existsSync)(new URL("schemas/", folder)) && JSON.parse((0, import_node_fs.readFileSync)(manifest2, "utf8")).name === "fedlint")
-      return folder;
+    const file = new URL("package.json", folder);
+    if ((0, import_node_fs.existsSync)(file) && (0, import_node_fs.existsSync)(new URL("schemas/", folder))) {
+      const manifest2 = JSON.parse((0, import_node_fs.readFileSync)(file, "utf8"));
+      if (manifest2.name === "fedlint") return { root: folder, manifest: manifest2 };
+    }
     if (new URL("..", folder).href === folder.href) throw new Error(`fedlint's package.json not found above ${start.href}`);
   }
 }
-var manifest = JSON.parse((0, import_node_fs.readFileSync)(new URL("package.json", PACKAGE_ROOT), "utf8"));
 var TOOL_NAME = "fedlint";
 var TOOL_VERSION = manifest.version;
 var INFORMATION_URI = "https://github.com/fedlint/fedlint";
@@ -76257,7 +76259,7 @@ function annotationProblems(service, reach) {
   const subject = `Service "${service.name}"`;
   const problems = [];
   const annotations = annotationsOf(service);
-  const pointerOf4 = (key) => `/metadata/annotations/${pointerSegment(key)}`;
+  const pointerOf3 = (key) => `/metadata/annotations/${pointerSegment(key)}`;
   for (const [key, raw] of Object.entries(annotations)) {
     const value = text(raw);
     const known = KNOWN_KEYS.get(key);
@@ -76267,7 +76269,7 @@ function annotationProblems(service, reach) {
       if (shadow && shadow in annotations) continue;
       const caseOnly = value.toLowerCase() === known.fix.toLowerCase();
       problems.push({
-        pointer: pointerOf4(key),
+        pointer: pointerOf3(key),
         message: `${subject} sets ${key}: ${shown}, which ${known.cloud} does not read as internal, ${reach}; set it to "${known.fix}"${caseOnly ? " (the value is case-sensitive)" : ""}`
       });
       continue;
@@ -76275,7 +76277,7 @@ function annotationProblems(service, reach) {
     const meant = misspeltKey(key, value);
     if (meant)
       problems.push({
-        pointer: pointerOf4(key),
+        pointer: pointerOf3(key),
         at: "key",
         message: `${subject} has annotation "${key}", which no cloud controller reads (did you mean "${meant}"?), ${reach}; correct the key`
       });
@@ -82866,14 +82868,14 @@ var Minimatch = class {
   // get rid of adjascent ** and resolve .. portions
   levelOneOptimize(globParts) {
     return globParts.map((parts) => {
-      const root = this.#rootIndex(parts) + 1;
+      const root2 = this.#rootIndex(parts) + 1;
       parts = parts.reduce((set, part) => {
         const prev = set[set.length - 1];
         if (part === "**" && prev === "**") {
           return set;
         }
         if (part === "..") {
-          if (set.length > root && prev && prev !== ".." && prev !== "." && prev !== "**") {
+          if (set.length > root2 && prev && prev !== ".." && prev !== "." && prev !== "**") {
             set.pop();
             return set;
           }
@@ -83085,14 +83087,14 @@ var Minimatch = class {
           parts.pop();
         }
       }
-      const root = this.#rootIndex(parts) + 1;
-      let dd = root;
+      const root2 = this.#rootIndex(parts) + 1;
+      let dd = root2;
       while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
         const p = parts[dd - 1];
         if (p && p !== "." && p !== ".." && p !== "**") {
           didSomething = true;
           parts.splice(dd - 1, 2);
-          dd = Math.max(dd - 2, root);
+          dd = Math.max(dd - 2, root2);
         }
       }
     } while (didSomething);
@@ -83169,8 +83171,8 @@ var Minimatch = class {
             parts.pop();
           }
         }
-        const root = this.#rootIndex(parts) + 1;
-        let dd = root;
+        const root2 = this.#rootIndex(parts) + 1;
+        let dd = root2;
         while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
           const p = parts[dd - 1];
           if (p && p !== "." && p !== ".." && p !== "**") {
@@ -83180,7 +83182,7 @@ var Minimatch = class {
             parts.splice(dd - 1, 2, ...splin);
             if (parts.length === 0)
               parts.push("");
-            dd = Math.max(dd - 2, root);
+            dd = Math.max(dd - 2, root2);
           }
         }
       }
@@ -83590,12 +83592,12 @@ function gitRoot(start) {
   }
 }
 function repositoryRoot(cwd) {
-  const root = gitRoot(cwd) ?? (0, import_node_path4.resolve)(cwd);
-  return realPathOf(root) ?? root;
+  const root2 = gitRoot(cwd) ?? (0, import_node_path4.resolve)(cwd);
+  return realPathOf(root2) ?? root2;
 }
-function isInside(root, path2) {
+function isInside(root2, path2) {
   const real = realPathOf(path2);
-  return real !== void 0 && isWithin(root, real) && !inGitFolder(real);
+  return real !== void 0 && isWithin(root2, real) && !inGitFolder(real);
 }
 function inGitFolder(real) {
   return real.split(import_node_path4.sep).includes(".git");
@@ -83612,7 +83614,7 @@ function realPathOf(path2) {
 var ALWAYS_SKIPPED = ["**/node_modules/**", "**/.git/**"];
 var STDIN = "-";
 async function discover(paths, cwd, ignore, options = {}) {
-  const root = repositoryRoot(cwd);
+  const root2 = repositoryRoot(cwd);
   const found = [];
   const unreadable = [];
   const skipped = [];
@@ -83628,14 +83630,14 @@ async function discover(paths, cwd, ignore, options = {}) {
     const magic = !exists(absolute) && je(given, { magicalBraces: true });
     const named = options.confined ? [] : [realPathOf(magic ? globBase(absolute) : absolute) ?? absolute];
     const entry = magic ? globBase(absolute) : absolute;
-    if (options.confined && (!isWithin(root, entry) || exists(entry) && !isInside(root, entry))) {
-      skipped.push({ path: absolute, reason: outside(entry, root) });
+    if (options.confined && (!isWithin(root2, entry) || exists(entry) && !isInside(root2, entry))) {
+      skipped.push({ path: absolute, reason: outside(entry, root2) });
       continue;
     }
     if (magic) {
       const matches = await Ns(given, { cwd, absolute: true, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
       if (matches.length === 0) throw new UsageError(`no files match the pattern "${given}"`);
-      for (const match2 of matches) found.push({ path: match2, within: [root, ...named] });
+      for (const match2 of matches) found.push({ path: match2, within: [root2, ...named] });
       explicitFilesOnly = false;
       continue;
     }
@@ -83649,13 +83651,13 @@ async function discover(paths, cwd, ignore, options = {}) {
       continue;
     }
     if (!isDirectory) {
-      found.push({ path: absolute, within: options.confined ? [root] : [] });
+      found.push({ path: absolute, within: options.confined ? [root2] : [] });
       continue;
     }
     explicitFilesOnly = false;
     const real = (0, import_node_fs4.realpathSync)(absolute);
     const inside = await Ns("**/*.{yaml,yml}", { cwd: real, nodir: true, dot: true, ignore: ALWAYS_SKIPPED });
-    for (const file of inside) found.push({ path: (0, import_node_path5.join)(absolute, file), within: [root, ...named] });
+    for (const file of inside) found.push({ path: (0, import_node_path5.join)(absolute, file), within: [root2, ...named] });
   }
   const patterns = ignore.map((pattern) => normalizePattern(cwd, pattern));
   const notIgnored = found.filter((file) => !isIgnored(relativePath(cwd, file.path), patterns));
@@ -83663,13 +83665,13 @@ async function discover(paths, cwd, ignore, options = {}) {
   for (const file of unique(notIgnored)) {
     const allowed = file.within.length === 0 || file.real === void 0 || !inGitFolder(file.real) && file.within.some((folder) => isWithin(folder, file.real));
     if (allowed) kept.push(file.path);
-    else skipped.push({ path: file.path, reason: outside(file.path, root) });
+    else skipped.push({ path: file.path, reason: outside(file.path, root2) });
   }
   return { files: stdin ? [STDIN, ...kept] : kept, unreadable, skipped, explicitFilesOnly };
 }
-function outside(path2, root) {
+function outside(path2, root2) {
   const real = realPathOf(path2);
-  const where2 = real !== void 0 && inGitFolder(real) ? "inside a .git folder, which holds git's own files (credentials among them), not manifests" : `outside the repository (${root})`;
+  const where2 = real !== void 0 && inGitFolder(real) ? "inside a .git folder, which holds git's own files (credentials among them), not manifests" : `outside the repository (${root2})`;
   return isLink(path2) ? `it is a symbolic link to ${real ?? "a missing file"}, ${where2}` : `it is ${where2}`;
 }
 function globBase(pattern) {
@@ -83732,7 +83734,7 @@ function describeError(error, path2) {
     case "EPERM":
       return "permission denied";
     case "EISDIR":
-      return "is a directory";
+      return "it is a directory";
     case "ENOTREG":
     case "ENXIO":
       return "not a regular file (a FIFO, socket or device); fedlint reads only regular files";
@@ -83844,10 +83846,8 @@ function readYamlFile(file, display, what) {
 function readFailure(error) {
   const code = error.code;
   if (code === "ENOENT") return "no such file";
-  if (code === "EISDIR") return "it is a directory";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "ENOTREG" || code === "ENXIO") return "not a regular file (a FIFO, socket or device)";
-  return error.message;
+  return describeError(error);
 }
 function offsetIn(document2, path2, at2) {
   let node = document2.contents;
@@ -83924,26 +83924,26 @@ var import_node_url4 = require("node:url");
 var CONFIG_NAMES = [".fedlint.yaml", ".fedlint.yml"];
 async function loadConfig(cwd, choice, options = {}) {
   if (choice === false) return void 0;
-  const root = repositoryRoot(cwd);
+  const root2 = repositoryRoot(cwd);
   if (choice !== void 0) {
     if (choice.trim() === "") throw new UsageError("--config needs a file name");
     const named = (0, import_node_path8.resolve)(cwd, choice);
     if (!options.confine) return readConfig(named, choice);
-    if ((0, import_node_fs6.existsSync)(named) && !isInside(root, named)) throw new UsageError(`config file ${choice}: ${outside(named, root)}; fedlint does not read it`);
-    return readConfig(named, choice, root);
+    if ((0, import_node_fs6.existsSync)(named) && !isInside(root2, named)) throw new UsageError(`config file ${choice}: ${outside(named, root2)}; fedlint does not read it`);
+    return readConfig(named, choice, root2);
   }
   const found = findConfig(cwd);
   if (found === void 0) return void 0;
   const display = relativePath(cwd, found);
-  if (!isInside(root, found)) throw new UsageError(`${display}: ${outside(found, root)}; fedlint does not read it (name a config file with --config)`);
-  return readConfig(found, display, root);
+  if (!isInside(root2, found)) throw new UsageError(`${display}: ${outside(found, root2)}; fedlint does not read it (name a config file with --config)`);
+  return readConfig(found, display, root2);
 }
 function findConfig(cwd) {
   const start = (0, import_node_path8.resolve)(cwd);
   const here = configIn(start);
   if (here !== void 0) return here;
-  const root = gitRoot(start);
-  return root === void 0 || root === start ? void 0 : configIn(root);
+  const root2 = gitRoot(start);
+  return root2 === void 0 || root2 === start ? void 0 : configIn(root2);
 }
 function configIn(dir) {
   const present2 = CONFIG_NAMES.map((name2) => (0, import_node_path8.join)(dir, name2)).filter(import_node_fs6.existsSync);
@@ -83958,23 +83958,23 @@ function isFile(path2) {
     return false;
   }
 }
-async function readConfig(file, display, root) {
+async function readConfig(file, display, root2) {
   const { data, offsetOf, where: where2 } = readYamlFile(file, display, "config file");
   const invalid = await firstSchemaError(data ?? {}, offsetOf);
   if (invalid) throw new UsageError(`${where2(invalid.path, invalid.at)}: ${invalid.reason}`);
-  return resolveConfig(data ?? {}, file, where2, root);
+  return resolveConfig(data ?? {}, file, where2, root2);
 }
-function resolveConfig(data, file, where2, root) {
+function resolveConfig(data, file, where2, root2) {
   const dir = (0, import_node_path8.dirname)(file);
-  const beyond = (path2) => root !== void 0 && !isWithin(root, path2);
+  const beyond = (path2) => root2 !== void 0 && !isWithin(root2, path2);
   data.include?.forEach((entry, index2) => {
     if (!je(entry, { magicalBraces: true }) && !beyond((0, import_node_path8.resolve)(dir, entry)) && !(0, import_node_fs6.existsSync)((0, import_node_path8.resolve)(dir, entry)))
       throw new UsageError(`${where2(["include", index2])}: no such file or directory "${entry}" (paths are relative to the config file's folder)`);
   });
   const rulesets = (data.rulesets ?? []).map((entry, index2) => {
     const path2 = (0, import_node_path8.resolve)(dir, entry);
-    if (root !== void 0 && (beyond(path2) || (0, import_node_fs6.existsSync)(path2) && !isInside(root, path2)))
-      throw new UsageError(`${where2(["rulesets", index2], "value")}: "${entry}" ${beyond(path2) ? `is outside the repository (${root})` : outside(path2, root).replace(/^it /, "")}; a repository's config may name only its own rulesets (name others with --ruleset)`);
+    if (root2 !== void 0 && (beyond(path2) || (0, import_node_fs6.existsSync)(path2) && !isInside(root2, path2)))
+      throw new UsageError(`${where2(["rulesets", index2], "value")}: "${entry}" ${beyond(path2) ? `is outside the repository (${root2})` : outside(path2, root2).replace(/^it /, "")}; a repository's config may name only its own rulesets (name others with --ruleset)`);
     if (!(0, import_node_fs6.existsSync)(path2)) throw new UsageError(`${where2(["rulesets", index2])}: no such file "${entry}" (paths are relative to the config file's folder)`);
     if (!isFile(path2)) throw new UsageError(`${where2(["rulesets", index2])}: "${entry}" is not a regular file (a folder, FIFO, socket or device)`);
     return path2;
@@ -84144,27 +84144,27 @@ var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
 var GIT_MAX_BUFFER = 256 * 1024 * 1024;
 async function contextFiles(request) {
   const { cwd, ignore } = request;
-  const root = repositoryRoot(cwd);
+  const root2 = repositoryRoot(cwd);
   const listed = request.include ? void 0 : await gitYamlFiles(cwd);
   if (!listed) {
     const found = await discover(request.include ?? ["."], cwd, ignore, { confined: true });
-    return { files: onePerRealFile(found.files, request.given, root).files, skipped: found.skipped };
+    return { files: onePerRealFile(found.files, request.given, root2).files, skipped: found.skipped };
   }
   const patterns = ignore.map((pattern) => normalizePattern(cwd, pattern));
   return onePerRealFile(
     listed.filter((path2) => !isIgnored(relativePath(cwd, path2), patterns)),
     request.given,
-    root
+    root2
   );
 }
-function onePerRealFile(candidates2, given, root) {
+function onePerRealFile(candidates2, given, root2) {
   const taken = new Set(given.map((path2) => realPathOf(path2) ?? (0, import_node_path9.resolve)(path2)));
   const skipped = [];
   const resolved = candidates2.flatMap((path2) => {
     const real = path2 === "-" ? void 0 : realPathOf(path2);
     if (real === void 0 || taken.has(real)) return [];
-    if (isWithin(root, real) && !inGitFolder(real)) return [{ path: path2, real }];
-    skipped.push({ path: path2, reason: outside(path2, root) });
+    if (isWithin(root2, real) && !inGitFolder(real)) return [{ path: path2, real }];
+    skipped.push({ path: path2, reason: outside(path2, root2) });
     return [];
   });
   const kept = [];
@@ -84177,20 +84177,20 @@ function onePerRealFile(candidates2, given, root) {
   return { files: kept.sort(), skipped };
 }
 async function gitYamlFiles(cwd) {
-  let root;
+  let root2;
   try {
     const { stdout } = await run("git", ["rev-parse", "--show-cdup"], { cwd });
-    root = (0, import_node_path9.resolve)(cwd, stdout.trim());
+    root2 = (0, import_node_path9.resolve)(cwd, stdout.trim());
   } catch {
     return void 0;
   }
   try {
     const { stdout } = await run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.yaml", "*.yml"], {
-      cwd: root,
+      cwd: root2,
       maxBuffer: GIT_MAX_BUFFER
     });
     const relative4 = new Set(stdout.split("\0").filter((entry) => entry !== ""));
-    return [...relative4].map((entry) => (0, import_node_path9.join)(root, entry)).filter((path2) => !path2.split(import_node_path9.sep).includes("node_modules"));
+    return [...relative4].map((entry) => (0, import_node_path9.join)(root2, entry)).filter((path2) => !path2.split(import_node_path9.sep).includes("node_modules"));
   } catch {
     return void 0;
   }
@@ -84567,8 +84567,8 @@ var Parser4 = class {
     throw new JsonPathError(message2, this.at);
   }
 };
-function select(path2, root) {
-  let current = [{ value: root }];
+function select(path2, root2) {
+  let current = [{ value: root2 }];
   for (const step of path2.steps) {
     const next = [];
     for (const node of step.descendants ? outermost(current).flatMap(selfAndDescendants) : current) next.push(...apply(step.selector, node));
@@ -84597,8 +84597,8 @@ function outermost(nodes) {
   }
   return withPaths.filter(({ order }) => kept.has(order)).map(({ node }) => node);
 }
-function selectSingular(path2, root) {
-  let value = root;
+function selectSingular(path2, root2) {
+  let value = root2;
   const segments = [];
   for (const step of path2.steps) {
     const name2 = step.selector.names[0];
@@ -84825,7 +84825,7 @@ async function runUserRules(resources, rules, budget = RULE_TIME_BUDGET_MS) {
     } catch (error) {
       if (error.code !== "ERR_SCRIPT_EXECUTION_TIMEOUT") throw error;
       throw new UsageError(
-        `ruleset ${rule.ruleset}: rule ${rule.id} ran for more than ${budget / 1e3} s on ${resources.length} resources and was stopped; narrow its given, or simplify its function's options`
+        `${rule.where}: ran for more than ${budget / 1e3} s on ${resources.length} resources and was stopped; narrow its given, or simplify its function's options`
       );
     }
   }
@@ -84852,7 +84852,7 @@ function runRule(rule, resources, data, runtime) {
             const key = `${JSON.stringify(path2)}\0${message2}`;
             if (seen.has(key)) continue;
             seen.add(key);
-            reports.push({ ruleId: rule.id, report: { resource, pointer: pointerOf3(path2), message: message2 } });
+            reports.push({ ruleId: rule.id, report: { resource, pointer: pointerOf(path2), message: message2 } });
           }
         }
   return reports;
@@ -84868,13 +84868,13 @@ function withoutPrototypes(value, copies) {
     return copy;
   };
   const pending = [];
-  const root = copyOf(value, pending);
+  const root2 = copyOf(value, pending);
   while (pending.length > 0) {
     const [original, copy] = pending.pop();
     if (Array.isArray(original)) for (const item of original) copy.push(copyOf(item, pending));
     else for (const key of Object.keys(original)) copy[key] = copyOf(original[key], pending);
   }
-  return root;
+  return root2;
 }
 function targetsOf(node, field) {
   const below = (matches) => matches.map((match2) => ({ path: [...node.path, ...match2.path], value: match2.value }));
@@ -84902,9 +84902,6 @@ function valueAt4(data, path2) {
   let node = data;
   for (const segment of path2) node = node[String(segment)];
   return node;
-}
-function pointerOf3(path2) {
-  return path2.slice(1).map((segment) => `/${pointerSegment(segment)}`).join("");
 }
 var PLACEHOLDER = /#?\{\{([^}\n]+)\}\}/g;
 var PLACEHOLDERS = /* @__PURE__ */ new Set(["{{error}}", "{{description}}", "{{path}}", "{{property}}", "{{value}}", '#{{print("property")}}', '#{{print("value")}}']);
@@ -84971,6 +84968,7 @@ async function loadRuleset(file, cwd, reservedIds) {
       summary: summary.split("\n")[0].replace(/\.$/, ""),
       help: description ?? `A rule of the ruleset ${file}.`,
       ruleset: file,
+      where: where2(at2),
       ...documentationUrl ? { helpUri: documentationUrl } : {},
       given: givenPaths(rule.given, [...at2, "given"], fail),
       checks: await checksOf(rule.then, [...at2, "then"], fail),
@@ -85837,10 +85835,10 @@ async function pullRequestFiles(env, workspace) {
     const git = (args) => execFileAsync("git", args, { cwd: workspace, maxBuffer: 64 * 1024 * 1024 });
     const { stdout: top } = await git(["rev-parse", "--show-toplevel"]);
     const { stdout: names } = await git(["diff", "--no-ext-diff", "--name-only", "-z", `${base}...${head}`, "--"]);
-    const root = top.trim();
+    const root2 = top.trim();
     const realWorkspace = (0, import_node_fs8.realpathSync)(workspace);
     const files = new Set(
-      names.split("\0").filter(Boolean).map((name2) => (0, import_node_path13.relative)(realWorkspace, (0, import_node_path13.join)(root, name2)).split(import_node_path13.sep).join("/"))
+      names.split("\0").filter(Boolean).map((name2) => (0, import_node_path13.relative)(realWorkspace, (0, import_node_path13.join)(root2, name2)).split(import_node_path13.sep).join("/"))
     );
     return { files, reason: `the ${plural(files.size, "file")} the pull request changes` };
   } catch (error) {

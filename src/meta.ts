@@ -8,18 +8,19 @@ import { existsSync, readFileSync } from 'node:fs';
  * for every module in it (scripts/bundle-options.ts). Files below src/ look things up from here, not from their own
  * folder, so that moving a module between stage folders cannot break a lookup.
  */
-export const PACKAGE_ROOT: URL = findPackageRoot(new URL('.', import.meta.url));
+const { root, manifest } = findPackage(new URL('.', import.meta.url));
+export const PACKAGE_ROOT: URL = root;
 
-function findPackageRoot(start: URL): URL {
+function findPackage(start: URL): { root: URL; manifest: { name?: string; version: string } } {
   for (let folder = start; ; folder = new URL('..', folder)) {
-    const manifest = new URL('package.json', folder);
-    if (existsSync(manifest) && existsSync(new URL('schemas/', folder)) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'fedlint')
-      return folder;
+    const file = new URL('package.json', folder);
+    if (existsSync(file) && existsSync(new URL('schemas/', folder))) {
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version: string };
+      if (manifest.name === 'fedlint') return { root: folder, manifest };
+    }
     if (new URL('..', folder).href === folder.href) throw new Error(`fedlint's package.json not found above ${start.href}`);
   }
 }
-
-const manifest = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8')) as { version: string };
 
 export const TOOL_NAME = 'fedlint';
 export const TOOL_VERSION = manifest.version;

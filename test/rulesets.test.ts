@@ -289,7 +289,7 @@ test('a rule that runs too long (a casing regex that backtracks on a crafted nam
     assert.instance(error, UsageError);
     assert.is(
       (error as Error).message,
-      'ruleset ruleset.yaml: rule camel-names ran for more than 0.3 s on 1 resources and was stopped; narrow its given, or simplify its function\'s options',
+      'ruleset.yaml:2:3: rules.camel-names: ran for more than 0.3 s on 1 resources and was stopped; narrow its given, or simplify its function\'s options',
     );
   }
 });

@@ -21,6 +21,8 @@ import { type KeyPath, readYamlFile } from './yaml-file.js';
 export interface UserRule extends RuleMeta {
   given: JsonPath[];
   checks: UserCheck[];
+  /** `file:line:col: rules.<id>`: where the rule is written, for messages about it. */
+  where: string;
   /** The rule's message template; absent: its description, else the function's message (as Spectral does). */
   message?: string;
   description?: string;
@@ -78,6 +80,7 @@ async function loadRuleset(file: string, cwd: string, reservedIds: Set<string>):
       summary: summary.split('\n')[0]!.replace(/\.$/, ''),
       help: description ?? `A rule of the ruleset ${file}.`,
       ruleset: file,
+      where: where(at),
       ...(documentationUrl ? { helpUri: documentationUrl } : {}),
       given: givenPaths(rule.given, [...at, 'given'], fail),
       checks: await checksOf(rule.then, [...at, 'then'], fail),

@@ -92,7 +92,7 @@ export function resourceAt(context: RulesetFunctionContext): Resource | undefine
   return resourcesOfRun.get(data)?.[Number(context.path[0])];
 }
 
-/** The pointer, relative to its resource, of a Spectral path (which starts with the resource index). */
+/** The pointer, relative to its resource, of a path over the array of bodies (it starts with the resource index). */
 export function pointerOf(path: readonly (string | number)[]): string {
   return path
     .slice(1)

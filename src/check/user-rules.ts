@@ -11,10 +11,10 @@
 
 import { createContext, runInContext } from 'node:vm';
 import { UsageError } from '../errors.js';
-import { pointerSegment } from '../load/parse.js';
 import type { Report, Resource } from '../types.js';
 import { type Match, select, selectSingular } from './jsonpath.js';
 import type { FunctionContext } from './ruleset-functions.js';
+import { pointerOf } from './spectral.js';
 import type { UserRule } from './rulesets.js';
 
 export interface UserRuleReport {
@@ -44,7 +44,7 @@ export async function runUserRules(resources: Resource[], rules: UserRule[], bud
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw error;
       throw new UsageError(
-        `ruleset ${rule.ruleset}: rule ${rule.id} ran for more than ${budget / 1000} s on ${resources.length} resources and was stopped; narrow its given, or simplify its function's options`,
+        `${rule.where}: ran for more than ${budget / 1000} s on ${resources.length} resources and was stopped; narrow its given, or simplify its function's options`,
       );
     }
   }
@@ -138,14 +138,6 @@ function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
   let node = data;
   for (const segment of path) node = (node as Record<string, unknown>)[String(segment)];
   return node;
-}
-
-/** A result path (resource index first) as a pointer relative to its resource. */
-function pointerOf(path: readonly (string | number)[]): string {
-  return path
-    .slice(1)
-    .map((segment) => `/${pointerSegment(segment)}`)
-    .join('');
 }
 
 /** `{{name}}` and `#{{print("name")}}`, as Spectral's messages write them. */

@@ -5,6 +5,7 @@
 import { type Document, LineCounter, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
 import { MAX_ALIAS_COUNT, aliasFaultText, aliasesOf } from '../load/parse.js';
+import { describeError } from '../load/discover.js';
 import { readRegularFile } from '../load/read.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -65,14 +66,12 @@ export function readYamlFile(file: string, display: string, what: string): YamlF
   return { data, document, offsetOf, where: (path, place = 'key') => `${at(offsetOf(path, place))}: ${keyPath(path)}` };
 }
 
-/** What went wrong reading a file, in words. */
+/** What went wrong reading a file that was named (so a missing one is just that), in discovery's words otherwise. */
 export function readFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOTREG' || code === 'ENXIO') return 'not a regular file (a FIFO, socket or device)';
-  return (error as Error).message;
+  return describeError(error);
 }
 
 function offsetIn(document: Document, path: KeyPath, at: 'key' | 'value'): number {

@@ -180,7 +180,7 @@ export function describeError(error: unknown, path?: string): string {
     case 'EPERM':
       return 'permission denied';
     case 'EISDIR':
-      return 'is a directory';
+      return 'it is a directory';
     case 'ENOTREG':
     case 'ENXIO': // opening a socket
       return 'not a regular file (a FIFO, socket or device); fedlint reads only regular files';
